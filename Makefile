@@ -1,0 +1,26 @@
+# Two commands do all set-up on a fresh Debian 12 machine:
+#   make run   — install what is missing, start PostgreSQL/Redis, load boundaries, serve the portal
+#   make test  — the same set-up, then the whole test suite
+.PHONY: setup run test lint bench bench-national
+
+PY := .venv/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+setup:
+	bash scripts/setup.sh
+
+run: setup
+	bash scripts/run.sh $(HOST) $(PORT)
+
+test:
+	bash scripts/setup.sh --no-boundaries --browser
+	$(PY) -m ruff check .
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint:
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+bench: setup
+	$(PY) bench/locate_bench.py $(BENCH_ARGS)

@@ -1,0 +1,91 @@
+from django.contrib.gis.db import models
+
+
+class Edition(models.Model):
+    """A published set of boundaries valid over a period (MapIt's "generation")."""
+
+    slug = models.SlugField("mã phiên bản", max_length=40, unique=True)
+    name = models.CharField("tên", max_length=200)
+    valid_from = models.DateField("hiệu lực từ")
+    valid_to = models.DateField("hiệu lực đến", null=True, blank=True)
+    source = models.TextField("nguồn dữ liệu", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "phiên bản ranh giới"
+        verbose_name_plural = "phiên bản ranh giới"
+        ordering = ["-valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_to__isnull=True)
+                | models.Q(valid_to__gte=models.F("valid_from")),
+                name="edition_valid_period",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.valid_from:%d/%m/%Y})"
+
+
+class AdminUnit(models.Model):
+    class Level(models.TextChoices):
+        PROVINCE = "province", "Tỉnh/thành phố"
+        DISTRICT = "district", "Cấp huyện (cũ)"
+        COMMUNE = "commune", "Xã/phường/đặc khu"
+
+    edition = models.ForeignKey(Edition, on_delete=models.PROTECT, related_name="units")
+    level = models.CharField("cấp", max_length=10, choices=Level.choices)
+    code = models.CharField("mã", max_length=10)
+    name = models.CharField("tên", max_length=200)
+    full_name = models.CharField("tên đầy đủ", max_length=250)
+    unit_type = models.CharField("loại đơn vị", max_length=30)
+    name_en = models.CharField("tên tiếng Anh", max_length=200, blank=True)
+    province_code = models.CharField("mã tỉnh", max_length=4, db_index=True)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    # Former districts stopped being administrations on 2025-06-30 but remain service areas.
+    administration_ended = models.DateField("hết là cấp hành chính", null=True, blank=True)
+    area_km2 = models.FloatField("diện tích (km²)")
+    geom = models.MultiPolygonField(srid=4326)
+
+    class Meta:
+        verbose_name = "đơn vị hành chính"
+        verbose_name_plural = "đơn vị hành chính"
+        ordering = ["edition", "level", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "level", "code"], name="unit_code_per_edition"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def is_former(self) -> bool:
+        return self.administration_ended is not None
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.full_name} (cũ)" if self.is_former else self.full_name
+
+
+class AdminUnitPart(models.Model):
+    """One piece of a unit's geometry cut by ST_Subdivide; what point lookups probe.
+
+    Rows are written only by the database trigger installed in migration 0002, so the
+    pieces can never drift from the unit's geometry.
+    """
+
+    unit = models.ForeignKey(AdminUnit, on_delete=models.CASCADE, related_name="parts")
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="+")
+    level = models.CharField(max_length=10, choices=AdminUnit.Level.choices)
+    province_code = models.CharField(max_length=4)
+    unit_code = models.CharField(max_length=10)
+    geom = models.PolygonField(srid=4326)
+
+    class Meta:
+        verbose_name = "mảnh ranh giới (chia nhỏ)"
+        verbose_name_plural = "mảnh ranh giới (chia nhỏ)"
+        indexes = [models.Index(fields=["edition", "level", "province_code"])]

@@ -1,0 +1,189 @@
+"""Reads of administrative units: the point → province / district / commune join."""
+
+import math
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from boundaries.models import AdminUnit, Edition
+
+Level = AdminUnit.Level
+
+
+@dataclass(frozen=True)
+class UnitRef:
+    id: int
+    code: str
+    name: str
+    full_name: str
+    unit_type: str
+
+
+@dataclass(frozen=True)
+class Location:
+    province: UnitRef
+    district: UnitRef | None
+    commune: UnitRef
+    method: str  # "contains" or "nearest"
+    distance_m: float
+    edition: str
+
+
+class LocateError(Exception):
+    """A valid point that cannot be joined to a served commune."""
+
+    def __init__(self, message: str, province: UnitRef | None = None):
+        super().__init__(message)
+        self.message = message
+        self.province = province
+
+
+EDITION_AT_SQL = """
+    SELECT id FROM boundaries_edition
+    WHERE valid_from <= %(at)s AND (valid_to IS NULL OR valid_to >= %(at)s)
+    ORDER BY valid_from DESC LIMIT 1
+"""
+
+# The commune whose subdivided pieces cover the point; on a shared border the lowest code wins.
+COMMUNE_COVERS_SQL = f"""
+    SELECT part.unit_id FROM boundaries_adminunitpart part
+    WHERE part.edition_id = ({EDITION_AT_SQL})
+      AND part.level = 'commune' AND part.province_code = ANY(%(served)s)
+      AND ST_Covers(part.geom, ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326))
+    ORDER BY part.unit_code LIMIT 1
+"""
+
+_UNIT_COLUMNS = "{t}.id, {t}.code, {t}.name, {t}.full_name, {t}.unit_type"
+HIERARCHY_SQL = f"""
+    SELECT {_UNIT_COLUMNS.format(t="c")}, {_UNIT_COLUMNS.format(t="d")},
+           {_UNIT_COLUMNS.format(t="p")}, e.slug
+    FROM boundaries_adminunit c
+    JOIN boundaries_edition e ON e.id = c.edition_id
+    JOIN boundaries_adminunit p
+      ON p.edition_id = c.edition_id AND p.level = 'province' AND p.code = c.province_code
+    LEFT JOIN boundaries_adminunit d ON d.id = c.parent_id AND d.level = 'district'
+    WHERE c.id = ({{hit}})
+"""
+LOCATE_SQL = HIERARCHY_SQL.format(hit=COMMUNE_COVERS_SQL)
+
+NEAREST_COMMUNE_SQL = """
+    WITH pt AS (SELECT ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326) AS geom)
+    SELECT part.unit_id, ST_Distance(part.geom::geography, pt.geom::geography) AS metres
+    FROM boundaries_adminunitpart part, pt
+    WHERE part.edition_id = %(edition)s AND part.level = 'commune'
+      AND part.province_code = ANY(%(served)s)
+      AND part.geom && ST_Expand(pt.geom, %(margin_deg)s)
+    ORDER BY metres, part.unit_code LIMIT 1
+"""
+
+PROVINCE_COVERS_SQL = """
+    SELECT part.unit_id, part.province_code = ANY(%(served)s) AS served
+    FROM boundaries_adminunitpart part
+    WHERE part.edition_id = %(edition)s AND part.level = 'province'
+      AND ST_Covers(part.geom, ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326))
+    ORDER BY served DESC, part.unit_code LIMIT 1
+"""
+
+
+def _fetchone(sql: str, params: dict):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
+
+
+def _unit_ref(values) -> UnitRef | None:
+    return None if values[0] is None else UnitRef(*values)
+
+
+def _location(row, *, method: str, distance_m: float) -> Location:
+    return Location(
+        commune=_unit_ref(row[0:5]),
+        district=_unit_ref(row[5:10]),
+        province=_unit_ref(row[10:15]),
+        method=method,
+        distance_m=distance_m,
+        edition=row[15],
+    )
+
+
+def edition_at(*, at: date | None = None) -> Edition | None:
+    """The boundary edition in force on a day (today by default)."""
+    at = at or timezone.localdate()
+    return (
+        Edition.objects.filter(valid_from__lte=at)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=at))
+        .order_by("-valid_from")
+        .first()
+    )
+
+
+def commune_locate(*, lon: float, lat: float, at: date | None = None) -> Location:
+    """Province, former district and commune that must handle a point (WGS 84).
+
+    Uses the edition valid on `at` (default today). A point in the province outline but in
+    none of its communes (the dataset's border slivers) goes to the nearest commune within
+    BOUNDARIES_SLIVER_TOLERANCE_M. Raises LocateError for a point outside the served area.
+    """
+    at = at or timezone.localdate()
+    served = list(settings.BOUNDARIES_SERVED_PROVINCES)
+    params = {"lon": lon, "lat": lat, "at": at, "served": served}
+    row = _fetchone(LOCATE_SQL, params)
+    if row is not None:
+        return _location(row, method="contains", distance_m=0.0)
+
+    edition_row = _fetchone(EDITION_AT_SQL, params)
+    if edition_row is None:
+        raise LocateError(
+            f"Không có bộ ranh giới hành chính nào có hiệu lực vào ngày {at:%d/%m/%Y}."
+        )
+    params["edition"] = edition_row[0]
+    province_row = _fetchone(PROVINCE_COVERS_SQL, params)
+    if province_row is not None and province_row[1]:
+        tolerance = settings.BOUNDARIES_SLIVER_TOLERANCE_M
+        # Bounding-box prefilter in degrees, generous enough for the longitude shrink.
+        params["margin_deg"] = tolerance / 111_320 / max(math.cos(math.radians(lat)), 0.1) * 1.1
+        nearest = _fetchone(NEAREST_COMMUNE_SQL, params)
+        if nearest is not None and nearest[1] <= tolerance:
+            row = _fetchone(HIERARCHY_SQL.format(hit="%(unit)s"), {"unit": nearest[0]})
+            return _location(row, method="nearest", distance_m=round(float(nearest[1]), 1))
+        raise LocateError(
+            "Vị trí nằm trong đường bao của tỉnh nhưng cách mọi xã/phường hơn "
+            f"{tolerance:.0f} m; hãy chọn lại vị trí."
+        )
+    if province_row is not None:
+        province = AdminUnit.objects.get(pk=province_row[0])
+        ref = UnitRef(
+            province.pk, province.code, province.name, province.full_name, province.unit_type
+        )
+        raise LocateError(
+            f"Vị trí thuộc {province.full_name}, nằm ngoài địa bàn tiếp nhận phản ánh.", ref
+        )
+    raise LocateError("Vị trí nằm ngoài địa bàn tiếp nhận phản ánh.")
+
+
+def unit_list(
+    *,
+    at: date | None = None,
+    edition_slug: str | None = None,
+    level: str | None = None,
+    province_code: str | None = None,
+    parent_code: str | None = None,
+) -> QuerySet[AdminUnit]:
+    """Units of one edition (the one valid on `at`, or the named one), optionally filtered."""
+    units = AdminUnit.objects.select_related("edition", "parent")
+    if edition_slug:
+        units = units.filter(edition__slug=edition_slug)
+    else:
+        edition = edition_at(at=at)
+        units = units.filter(edition=edition) if edition else units.none()
+    if level:
+        units = units.filter(level=level)
+    if province_code:
+        units = units.filter(province_code=province_code)
+    if parent_code:
+        units = units.filter(parent__code=parent_code)
+    return units.order_by("level", "code")

@@ -1,0 +1,114 @@
+import math
+
+from rest_framework import serializers
+from rest_framework_gis.fields import GeometryField
+from rest_framework_gis.serializers import GeoFeatureModelSerializer
+
+from boundaries.models import AdminUnit
+
+
+def _finite(value: float, field: str) -> float:
+    if not math.isfinite(value):
+        raise serializers.ValidationError(
+            f"{field} phải là một số hữu hạn (không phải NaN/vô cực)."
+        )
+    return value
+
+
+NUMBER_ERRORS = {
+    "required": "bắt buộc phải có.",
+    "null": "bắt buộc phải có.",
+    "invalid": "phải là một số.",
+    "max_value": "phải nhỏ hơn hoặc bằng {max_value}.",
+    "min_value": "phải lớn hơn hoặc bằng {min_value}.",
+    "max_string_length": "quá dài.",
+}
+DATE_ERRORS = {"invalid": "phải là ngày dạng YYYY-MM-DD."}
+
+
+class LocateInputSerializer(serializers.Serializer):
+    lat = serializers.FloatField(min_value=-90, max_value=90, error_messages=NUMBER_ERRORS)
+    lon = serializers.FloatField(min_value=-180, max_value=180, error_messages=NUMBER_ERRORS)
+    at = serializers.DateField(
+        required=False, input_formats=["%Y-%m-%d"], error_messages=DATE_ERRORS
+    )
+
+    def validate_lat(self, value: float) -> float:
+        return _finite(value, "lat")
+
+    def validate_lon(self, value: float) -> float:
+        return _finite(value, "lon")
+
+
+class UnitRefSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    full_name = serializers.CharField()
+
+
+class CommuneRefSerializer(UnitRefSerializer):
+    type = serializers.CharField(source="unit_type")
+
+
+class LocationSerializer(serializers.Serializer):
+    province = UnitRefSerializer()
+    district = UnitRefSerializer(allow_null=True)
+    commune = CommuneRefSerializer()
+    method = serializers.CharField()
+    distance_m = serializers.FloatField()
+    edition = serializers.CharField()
+
+
+class AdminUnitSerializer(GeoFeatureModelSerializer):
+    geom = GeometryField(source="geom_out", read_only=True)
+    edition = serializers.CharField(source="edition.slug")
+    parent = serializers.CharField(source="parent.code", allow_null=True, default=None)
+    former = serializers.BooleanField(source="is_former")
+    display_name = serializers.CharField()
+    administration_ended = serializers.DateField(allow_null=True)
+
+    class Meta:
+        model = AdminUnit
+        geo_field = "geom"
+        id_field = "code"
+        fields = (
+            "code",
+            "level",
+            "name",
+            "full_name",
+            "display_name",
+            "unit_type",
+            "name_en",
+            "province_code",
+            "parent",
+            "former",
+            "administration_ended",
+            "area_km2",
+            "edition",
+        )
+
+
+class BoundaryQuerySerializer(serializers.Serializer):
+    level = serializers.ChoiceField(
+        choices=AdminUnit.Level.values,
+        required=False,
+        error_messages={
+            "invalid_choice": '"{input}" không hợp lệ: province, district hoặc commune.'
+        },
+    )
+    edition = serializers.SlugField(required=False)
+    at = serializers.DateField(
+        required=False, input_formats=["%Y-%m-%d"], error_messages=DATE_ERRORS
+    )
+    province = serializers.RegexField(
+        r"^\d{2}$", required=False, error_messages={"invalid": "phải là mã tỉnh 2 chữ số."}
+    )
+    parent = serializers.RegexField(
+        r"^\d{2,5}$", required=False, error_messages={"invalid": "phải là mã đơn vị (2–5 chữ số)."}
+    )
+    simplify = serializers.FloatField(
+        required=False, min_value=0, max_value=10_000, error_messages=NUMBER_ERRORS
+    )
+
+    def validate_simplify(self, value: float) -> float:
+        return _finite(value, "simplify")

@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Idempotent set-up of a fresh Debian 12 machine for the portal:
+#   system packages, PostgreSQL 15 + PostGIS 3, Redis, role/database/extension, .venv,
+#   migrations and the default boundary import.
+# Usage: scripts/setup.sh [--no-boundaries] [--browser]
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+DB_NAME="${DB_NAME:-gis_portal}"
+DB_USER="${DB_USER:-gis_portal}"
+DB_PASSWORD="${DB_PASSWORD:-gis_portal}"
+DB_PORT="${DB_PORT:-5432}"
+PG_VERSION=15
+LOAD_BOUNDARIES=1
+WITH_BROWSER=0
+for arg in "$@"; do
+  case "$arg" in
+    --no-boundaries) LOAD_BOUNDARIES=0 ;;
+    --browser) WITH_BROWSER=1 ;;
+    *) echo "setup.sh: unknown option $arg" >&2; exit 2 ;;
+  esac
+done
+
+log() { printf '\033[1;34m[setup]\033[0m %s\n' "$*"; }
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "setup.sh: run as root or install sudo" >&2; exit 1; }
+  SUDO="sudo"
+fi
+
+as_postgres() {
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else sudo -u postgres "$@"; fi
+}
+
+# --- 1. system packages (only what is missing) ---------------------------------------
+PACKAGES=(
+  "postgresql-$PG_VERSION" "postgresql-$PG_VERSION-postgis-3" postgresql-client-$PG_VERSION
+  redis-server redis-tools gdal-bin libgeos-c1v5 libproj25 binutils xz-utils
+  python3 python3-venv python3-dev build-essential make ca-certificates
+)
+[ "$WITH_BROWSER" -eq 1 ] && PACKAGES+=(chromium chromium-driver fonts-dejavu-core)
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  log "installing system packages: ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# --- 2. PostgreSQL running ---------------------------------------------------------------
+if ! pg_lsclusters -h 2>/dev/null | awk -v v="$PG_VERSION" '$1==v && $2=="main"' | grep -q .; then
+  log "creating PostgreSQL $PG_VERSION cluster"
+  $SUDO pg_createcluster "$PG_VERSION" main --port "$DB_PORT"
+fi
+if ! pg_lsclusters -h | awk -v v="$PG_VERSION" '$1==v && $2=="main" {print $4}' | grep -q online; then
+  log "starting PostgreSQL $PG_VERSION"
+  $SUDO pg_ctlcluster "$PG_VERSION" main start
+fi
+for _ in $(seq 1 30); do
+  pg_isready -q -h 127.0.0.1 -p "$DB_PORT" && break
+  sleep 1
+done
+pg_isready -q -h 127.0.0.1 -p "$DB_PORT" || { echo "setup.sh: PostgreSQL did not start" >&2; exit 1; }
+
+# --- 3. Redis running --------------------------------------------------------------------
+if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
+  log "starting Redis"
+  $SUDO redis-server --daemonize yes --bind 127.0.0.1 --port 6379 \
+    --dir /var/lib/redis --logfile /var/log/redis/redis-server.log
+  for _ in $(seq 1 20); do redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && break; sleep 0.5; done
+fi
+redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null || { echo "setup.sh: Redis did not start" >&2; exit 1; }
+
+# --- 4. role, database, PostGIS ----------------------------------------------------------
+psql_admin() { as_postgres psql -p "$DB_PORT" -v ON_ERROR_STOP=1 -qtA "$@"; }
+if [ "$(psql_admin -c "SELECT 1 FROM pg_roles WHERE rolname = '$DB_USER'")" != "1" ]; then
+  log "creating role $DB_USER"
+  psql_admin -c "CREATE ROLE \"$DB_USER\" LOGIN CREATEDB PASSWORD '$DB_PASSWORD'"
+fi
+if [ "$(psql_admin -c "SELECT 1 FROM pg_database WHERE datname = '$DB_NAME'")" != "1" ]; then
+  log "creating database $DB_NAME"
+  psql_admin -c "CREATE DATABASE \"$DB_NAME\" OWNER \"$DB_USER\""
+fi
+# PostGIS in template1 too, so the test database pytest creates has it without superuser rights.
+for db in template1 "$DB_NAME"; do
+  psql_admin -d "$db" -c "CREATE EXTENSION IF NOT EXISTS postgis"
+done
+
+# --- 5. virtualenv -----------------------------------------------------------------------
+if [ ! -x .venv/bin/python ]; then
+  log "creating .venv"
+  python3 -m venv .venv
+fi
+stamp=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)"
+if [ ! -f "$stamp" ]; then
+  log "installing the project into .venv"
+  .venv/bin/python -m pip install -q --upgrade pip
+  .venv/bin/python -m pip install -q -e '.[dev]'
+  rm -f .venv/.installed-*
+  touch "$stamp"
+fi
+
+# --- 6. schema and data ------------------------------------------------------------------
+export DB_NAME DB_USER DB_PASSWORD DB_PORT
+.venv/bin/python manage.py migrate --noinput -v 0
+if [ "$LOAD_BOUNDARIES" -eq 1 ]; then
+  .venv/bin/python manage.py boundaries_import --if-empty
+fi
+log "ready"
