@@ -15,7 +15,8 @@ def _interior_points() -> list[tuple[str, str | None, float, float]]:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT c.code, d.code, ST_X(ST_PointOnSurface(c.geom)), "
-            "ST_Y(ST_PointOnSurface(c.geom)) FROM boundaries_adminunit c LEFT JOIN boundaries_adminunit d ON d.id = c.parent_id "
+            "ST_Y(ST_PointOnSurface(c.geom)) FROM boundaries_adminunit c "
+            "LEFT JOIN boundaries_adminunit d ON d.id = c.parent_id "
             "WHERE c.level = 'commune' ORDER BY c.code"
         )
         return cursor.fetchall()
