@@ -1,0 +1,63 @@
+from django.db import models
+
+
+class ReportCell(models.Model):
+    """Pre-aggregated report counts: a cache rebuilt by `maps_cells_refresh`, never edited.
+
+    Grids: "m", squares of a web-mercator tile at zoom 10 cut 64 × 64 (about 600 m), which
+    nest exactly into every lower zoom's count tiles; and hexagons of 500 m (the Gi* layer)
+    to 8 km (the heatmap's low zooms), as ST_HexagonGrid ids in the metric CRS. Rows are
+    split by category and visibility class only (a month split would give about one row per
+    report), so the low-zoom layers read a few thousand small rows instead of a million
+    reports; period filters take the live path.
+    """
+
+    class Grid(models.TextChoices):
+        MERCATOR = "m", "Ô vuông web-mercator (z10/64)"
+        HEX500 = "h", "Lục giác 500 m"
+        HEX1000 = "a", "Lục giác 1 km"
+        HEX2000 = "b", "Lục giác 2 km"
+        HEX4000 = "c", "Lục giác 4 km"
+        HEX8000 = "d", "Lục giác 8 km"
+
+    class Klass(models.TextChoices):
+        PUBLIC = "public", "Công khai (đã có kết quả, không ẩn, không riêng tư)"
+        OPEN = "open", "Đang xử lý"
+        OTHER = "other", "Khác"
+
+    grid = models.CharField(max_length=1, choices=Grid.choices)
+    cx = models.IntegerField()
+    cy = models.IntegerField()
+    category_id = models.BigIntegerField()
+    klass = models.CharField(max_length=6, choices=Klass.choices)
+    n = models.IntegerField()
+    # Sum of submission times (epoch seconds): total age at any moment is n·now − created_sum.
+    created_sum = models.FloatField()
+    # Mean position in the metric CRS (grid "m"), to re-bin into hexagons of other sizes.
+    ux = models.FloatField(null=True)
+    uy = models.FloatField(null=True)
+
+    class Meta:
+        verbose_name = "ô tổng hợp phản ánh"
+        verbose_name_plural = "ô tổng hợp phản ánh"
+        indexes = [models.Index(fields=["grid", "klass", "category_id"], name="maps_cell_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.grid}:{self.cx},{self.cy} {self.klass}: {self.n}"
+
+
+class CellRefresh(models.Model):
+    """When the cell cache was rebuilt, and from which reports (one row per rebuild)."""
+
+    refreshed_at = models.DateTimeField()
+    reports = models.BigIntegerField()
+    rows = models.BigIntegerField()
+    seconds = models.FloatField()
+
+    class Meta:
+        verbose_name = "lần làm mới ô tổng hợp"
+        verbose_name_plural = "lần làm mới ô tổng hợp"
+        ordering = ["-refreshed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.refreshed_at:%d/%m/%Y %H:%M}: {self.rows} ô"

@@ -1,4 +1,9 @@
-from django.db import models
+from django.contrib.gis.db import models
+from django.contrib.postgres.indexes import GistIndex
+from django.core.exceptions import ValidationError
+from django.db.models import Deferrable, F, Q
+
+from routing_rules.functions import ZoneArea
 
 
 class Category(models.Model):
@@ -10,6 +15,8 @@ class Category(models.Model):
     description = models.TextField("mô tả", blank=True)
     keywords = models.JSONField("từ khóa", default=list, blank=True)
     sort_order = models.PositiveIntegerField("thứ tự", default=0)
+    # Types the regulation handles immediately (thiên tai, hỏa hoạn): the form pre-ticks urgent.
+    urgent_hint = models.BooleanField("thường là khẩn cấp", default=False)
     is_active = models.BooleanField("đang dùng", default=True)
 
     class Meta:
@@ -60,3 +67,172 @@ class Agency(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SpecialZone(models.Model):
+    """A place rules can target: a historic site, a road corridor... (polygon, or line + buffer)."""
+
+    class Kind(models.TextChoices):
+        HISTORIC_SITE = "historic_site", "Khu di tích lịch sử"
+        ROAD_CORRIDOR = "road_corridor", "Hành lang quốc lộ, tỉnh lộ"
+        TOURIST_AREA = "tourist_area", "Khu, điểm du lịch"
+        HAZARD_AREA = "hazard_area", "Vùng nguy cơ thiên tai"
+        OTHER = "other", "Khác"
+
+    code = models.SlugField("mã", max_length=60, unique=True)
+    name = models.CharField("tên", max_length=250)
+    kind = models.CharField("loại", max_length=20, choices=Kind.choices)
+    description = models.TextField("mô tả", blank=True)
+    geom = models.GeometryField("hình học (WGS 84)", srid=4326)
+    buffer_m = models.FloatField(
+        "vùng đệm (m)", default=0, help_text="Bắt buộc > 0 với điểm và đường (hành lang)."
+    )
+    # Maintained by PostgreSQL from geom and buffer_m, so it can never drift from them.
+    area = models.GeneratedField(
+        expression=ZoneArea(F("geom"), F("buffer_m")),
+        output_field=models.MultiPolygonField(srid=4326),
+        db_persist=True,
+        verbose_name="vùng hiệu lực",
+    )
+    managing_agency = models.ForeignKey(
+        "Agency",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="managed_zones",
+        verbose_name="đơn vị quản lý",
+    )
+    approximate = models.BooleanField(
+        "vị trí gần đúng", default=True, help_text="Bỏ chọn khi vị trí đã được khảo sát, đo đạc."
+    )
+    is_active = models.BooleanField("đang dùng", default=True)
+    updated_at = models.DateTimeField("cập nhật", auto_now=True)
+
+    class Meta:
+        verbose_name = "vùng đặc biệt"
+        verbose_name_plural = "vùng đặc biệt"
+        ordering = ["kind", "name"]
+        indexes = [GistIndex(fields=["area"], name="routing_zone_area_gist")]
+        constraints = [
+            models.CheckConstraint(condition=Q(buffer_m__gte=0), name="zone_buffer_non_negative")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if (
+            self.geom
+            and self.geom.geom_type not in ("Polygon", "MultiPolygon")
+            and not (self.buffer_m and self.buffer_m > 0)
+        ):
+            raise ValidationError({"buffer_m": "Điểm và đường cần vùng đệm lớn hơn 0 m."})
+
+
+COMMUNE_TYPES = ("xã", "phường", "đặc khu")
+
+
+class Rule(models.Model):
+    """One routing rule: conditions on a report, and the agency that should handle it.
+
+    Rules are tried by ascending priority; the first whose every condition holds wins. An empty
+    condition (no categories, no units...) matches anything.
+    """
+
+    class Target(models.TextChoices):
+        FIXED = "fixed", "Một cơ quan cố định"
+        COMMUNE_UBND = "commune_ubnd", "UBND xã/phường nơi có vị trí"
+        AREA_BRANCH = "area_branch", "Chi nhánh của cơ quan, có địa bàn chứa vị trí"
+        ZONE_MANAGER = "zone_manager", "Đơn vị quản lý vùng đặc biệt chứa vị trí"
+        SUPERIOR = "superior", "Cấp trên của đơn vị liên quan"
+
+    class Urgency(models.TextChoices):
+        ANY = "any", "Bất kỳ"
+        URGENT = "urgent", "Chỉ phản ánh khẩn cấp"
+        NORMAL = "normal", "Chỉ phản ánh không khẩn cấp"
+
+    code = models.SlugField("mã", max_length=80, unique=True)
+    name = models.CharField("tên quy tắc", max_length=250)
+    description = models.TextField("ghi chú", blank=True)
+    priority = models.PositiveIntegerField(
+        "thứ tự ưu tiên", help_text="Số nhỏ được xét trước; mỗi quy tắc một số riêng."
+    )
+    is_active = models.BooleanField("đang áp dụng", default=True)
+    valid_from = models.DateTimeField("hiệu lực từ", null=True, blank=True)
+    valid_to = models.DateTimeField("hiệu lực đến (không bao gồm)", null=True, blank=True)
+
+    categories = models.ManyToManyField(
+        Category, blank=True, related_name="rules", verbose_name="lĩnh vực"
+    )
+    unit_codes = models.JSONField(
+        "đơn vị hành chính (mã tỉnh, huyện cũ hoặc xã)",
+        default=list,
+        blank=True,
+        help_text='Ví dụ ["094"]: địa bàn TP Điện Biên Phủ cũ; ["03334"]: Phường Mường Thanh.',
+    )
+    commune_types = models.JSONField(
+        "cấp xã: loại đơn vị",
+        default=list,
+        blank=True,
+        help_text='Ví dụ ["phường"]: chỉ áp dụng ở các phường (đô thị); hoặc ["xã"].',
+    )
+    zones = models.ManyToManyField(
+        SpecialZone, blank=True, related_name="rules", verbose_name="vùng đặc biệt"
+    )
+    zone_kinds = models.JSONField(
+        "loại vùng đặc biệt", default=list, blank=True, help_text='Ví dụ ["historic_site"].'
+    )
+    urgency = models.CharField(
+        "mức khẩn cấp", max_length=10, choices=Urgency.choices, default=Urgency.ANY
+    )
+    keywords = models.JSONField(
+        "từ khóa (một trong các từ)",
+        default=list,
+        blank=True,
+        help_text="So khớp cả khi người dân gõ không dấu.",
+    )
+
+    target_kind = models.CharField("đơn vị xử lý", max_length=20, choices=Target.choices)
+    target_agency = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="targeted_by_rules",
+        verbose_name="cơ quan (cố định / cơ quan mẹ của chi nhánh)",
+    )
+    coordinators = models.ManyToManyField(
+        Agency, blank=True, related_name="coordinating_rules", verbose_name="cơ quan phối hợp"
+    )
+    coordinate_commune_ubnd = models.BooleanField("UBND xã/phường phối hợp", default=False)
+    updated_at = models.DateTimeField("cập nhật", auto_now=True)
+
+    class Meta:
+        verbose_name = "quy tắc chuyển xử lý"
+        verbose_name_plural = "quy tắc chuyển xử lý"
+        ordering = ["priority"]
+        constraints = [
+            # Deferred so two rules can swap priorities inside one transaction.
+            models.UniqueConstraint(
+                fields=["priority"], name="rule_priority_unique", deferrable=Deferrable.DEFERRED
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True)
+                | Q(valid_to__isnull=True)
+                | Q(valid_to__gt=F("valid_from")),
+                name="rule_valid_period",
+            ),
+            models.CheckConstraint(
+                condition=~Q(target_kind__in=["fixed", "area_branch"])
+                | Q(target_agency__isnull=False),
+                name="rule_target_agency_required",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.priority}. {self.name}"
+
+    def clean(self) -> None:
+        from routing_rules.validation import rule_fields_check
+
+        rule_fields_check(self)

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "routing_rules",
     "reports",
     "maps",
+    "reports.open311",
 ]
 
 MIDDLEWARE = [
@@ -71,6 +72,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "gis_portal.context_processors.portal",
             ],
         },
     },
@@ -164,6 +166,10 @@ DATA_CREDIT = (
     "trường và Bản đồ Việt Nam."
 )
 
+# Wiring between apps: routing_rules reads open reports through this callable, never by import.
+ROUTING_REPORT_SOURCE = env_str("ROUTING_REPORT_SOURCE", "reports.selectors.report_routing_inputs")
+ROUTING_DATA_DIR = Path(env_str("ROUTING_DATA_DIR", str(BASE_DIR / "data" / "routing")))
+
 # Debian 12 ships GDAL 3.6; the portal never parses spatial references from untrusted input
 # (boundary files are imported by administrators), which is what the 3.9 check guards against.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
@@ -173,4 +179,36 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
+}
+
+# --- reports ---
+STATICFILES_DIRS = [BASE_DIR / "gis_portal" / "static"]
+LOGIN_URL = "reports-web:login"
+LOGIN_REDIRECT_URL = "reports-web:my-reports"
+LOGOUT_REDIRECT_URL = "reports-web:home"
+EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "phananh@dienbien.gov.vn")
+REPORTS_MEDIA_MAX_FILES = int(env_str("REPORTS_MEDIA_MAX_FILES", "6"))
+REPORTS_MEDIA_MAX_IMAGE_BYTES = int(env_str("REPORTS_MEDIA_MAX_IMAGE_BYTES", str(10 * 2**20)))
+REPORTS_MEDIA_MAX_VIDEO_BYTES = int(env_str("REPORTS_MEDIA_MAX_VIDEO_BYTES", str(50 * 2**20)))
+REPORTS_MEDIA_MAX_IMAGE_PIXELS = int(env_str("REPORTS_MEDIA_MAX_IMAGE_PIXELS", "40000000"))
+REPORTS_MEDIA_IMAGE_MAX_SIDE = int(env_str("REPORTS_MEDIA_IMAGE_MAX_SIDE", "2560"))
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(env_str("DATA_UPLOAD_MAX_MEMORY_SIZE", str(5 * 2**20)))
+# QĐ 663/QĐ-UBND: 6 working days to handle, 1 working day to reject an invalid report.
+REPORTS_DEADLINE_WORKING_DAYS = int(env_str("REPORTS_DEADLINE_WORKING_DAYS", "6"))
+REPORTS_REJECT_WORKING_DAYS = int(env_str("REPORTS_REJECT_WORKING_DAYS", "1"))
+REPORTS_STATUS_NOTICE_WORKING_DAYS = int(env_str("REPORTS_STATUS_NOTICE_WORKING_DAYS", "6"))
+REPORTS_HOLIDAY_COUNTRY = env_str("REPORTS_HOLIDAY_COUNTRY", "VN")
+REPORTS_DUPLICATE_RADIUS_M = float(env_str("REPORTS_DUPLICATE_RADIUS_M", "100"))
+REPORTS_DUPLICATE_DAYS = int(env_str("REPORTS_DUPLICATE_DAYS", "30"))
+CELERY_BEAT_SCHEDULE = {
+    "reports-deadlines": {
+        "task": "reports.tasks.reports_deadlines_check",
+        "schedule": float(env_str("REPORTS_DEADLINE_CHECK_SECONDS", "900")),
+    },
+    # Low-zoom tiles, heatmaps and hotspots read this summary; it is trusted for 15 minutes.
+    "maps-cells": {
+        "task": "maps.tasks.maps_cells_refresh",
+        "schedule": float(env_str("MAPS_CELLS_REFRESH_SECONDS", "600")),
+    },
 }

@@ -1,0 +1,202 @@
+"""Map data endpoints (API v1). Thin: parse filters, ask reports.map_selectors, call maps layers."""
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.utils import timezone
+from rest_framework import generics, serializers, status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework_gis.pagination import GeoJsonPagination
+
+from maps import exports, hexgrid, layers, tiles
+from maps.filters import map_filters_parse
+from maps.serializers import OfficerReportFeatureSerializer, PublicReportFeatureSerializer
+from reports.deadlines import end_of_day, working_day_add
+from reports.map_selectors import (
+    map_analysis_reports,
+    map_export_reports,
+    map_officer_reports,
+    map_open_reports,
+    map_public_reports,
+    map_with_details,
+    user_is_analyst,
+    user_is_officer,
+)
+
+TILE_MAX_AGE = getattr(settings, "MAPS_TILE_MAX_AGE", 300)
+
+
+def error_response(exc: serializers.ValidationError) -> Response:
+    detail = exc.detail
+    if isinstance(detail, dict):
+        field, messages = next(iter(detail.items()))
+        message = messages[0] if isinstance(messages, list) else messages
+    else:
+        field, message = "non_field_errors", detail[0]
+    return Response({"error": f"{field}: {message}", "field": field}, status=400)
+
+
+class FilteredMixin:
+    def filters(self):
+        return map_filters_parse(self.request.query_params)
+
+    def handle_exception(self, exc):
+        if isinstance(exc, serializers.ValidationError):
+            return error_response(exc)
+        return super().handle_exception(exc)
+
+
+class MapPagination(GeoJsonPagination):
+    page_size = 1000
+    page_size_query_param = "page_size"
+    max_page_size = getattr(settings, "MAPS_GEOJSON_MAX_FEATURES", 5000)
+
+
+class PublicReportsView(FilteredMixin, generics.ListAPIView):
+    """Published reports for the public map (never hidden, never private), as GeoJSON."""
+
+    serializer_class = PublicReportFeatureSerializer
+    pagination_class = MapPagination
+    filter_backends: list = []
+
+    def get_queryset(self):
+        reports = map_public_reports(filters=self.filters())
+        return map_with_details(reports).order_by("-created_at", "-id")
+
+
+class OfficerReportsView(FilteredMixin, generics.ListAPIView):
+    """Open cases of the officer's agency, coloured by time left."""
+
+    serializer_class = OfficerReportFeatureSerializer
+    pagination_class = MapPagination
+    filter_backends: list = []
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if not user_is_officer(request.user):
+            raise PermissionDenied("Chỉ cán bộ cơ quan xử lý xem được bản đồ hàng đợi.")
+
+    def get_serializer_context(self):
+        today = timezone.localdate()
+        return {
+            **super().get_serializer_context(),
+            "now": timezone.now(),
+            "soon_cutoff": end_of_day(working_day_add(start=today, days=1)),
+        }
+
+    def get_queryset(self):
+        reports = map_officer_reports(user=self.request.user, filters=self.filters())
+        return map_with_details(reports).order_by("-urgent", "due_at", "created_at")
+
+
+class AnalystMixin(FilteredMixin):
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if not user_is_analyst(request.user):
+            raise PermissionDenied("Chỉ cán bộ phân tích, giám sát, IOC xem được lớp này.")
+
+
+class CellSizeSerializer(serializers.Serializer):
+    zoom = serializers.IntegerField(required=False, min_value=0, max_value=22)
+    cell = serializers.IntegerField(
+        required=False, min_value=hexgrid.MIN_SIZE, max_value=hexgrid.MAX_SIZE
+    )
+
+    def size(self) -> int:
+        data = self.validated_data
+        if data.get("cell"):
+            return data["cell"]
+        return hexgrid.size_for_zoom(data.get("zoom", 9))
+
+
+def cell_size(request: Request) -> int:
+    query = CellSizeSerializer(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    return query.size()
+
+
+class HeatmapView(AnalystMixin, APIView):
+    """Open reports on a hexagon grid (cell size by `zoom`, or `cell` metres), weighted by age."""
+
+    def get(self, request: Request) -> Response:
+        filters = self.filters()
+        reports = map_open_reports(user=request.user, filters=filters)
+        layer = layers.heatmap_layer(reports=reports, size=cell_size(request), filters=filters)
+        return Response(layer)
+
+
+class HotspotView(AnalystMixin, APIView):
+    """Getis-Ord Gi* hot/cold spots (FDR-corrected, 90/95/99 %) of reports on a hexagon grid."""
+
+    def get(self, request: Request) -> Response:
+        filters = self.filters()
+        reports = map_analysis_reports(user=request.user, filters=filters)
+        size = cell_size(request) if request.query_params.keys() & {"zoom", "cell"} else 500
+        return Response(layers.hotspot_layer(reports=reports, size=size, filters=filters))
+
+
+class ChoroplethView(AnalystMixin, APIView):
+    """Per commune or former district: reports per km², share resolved on time, satisfaction."""
+
+    def get(self, request: Request) -> Response:
+        level = request.query_params.get("level", "commune")
+        if level not in ("commune", "district"):
+            return Response(
+                {"error": "level: chỉ nhận commune hoặc district.", "field": "level"}, status=400
+            )
+        reports = map_analysis_reports(user=request.user, filters=self.filters())
+        return Response(layers.choropleth_layer(reports=reports, level=level))
+
+
+class TileView(FilteredMixin, APIView):
+    """Mapbox vector tile: report points (z ≥ 10) or grid counts (z < 10), cacheable."""
+
+    scope = "public"
+
+    def get(self, request: Request, z: int, x: int, y: int) -> HttpResponse:
+        filters = self.filters()
+        if self.scope == "analysis":
+            if not user_is_analyst(request.user):
+                raise PermissionDenied("Chỉ cán bộ phân tích, giám sát, IOC xem được lớp này.")
+            reports = map_analysis_reports(user=request.user)
+            klasses = layers.ALL_KLASSES
+        else:
+            reports = map_public_reports()
+            klasses = ("public",)
+        try:
+            data = tiles.report_tile(
+                reports=reports, filters=filters, z=z, x=x, y=y, klasses=klasses
+            )
+        except tiles.TileError as exc:
+            return Response({"error": str(exc), "field": "z/x/y"}, status=400)
+        etag = tiles.tile_etag(data)
+        if request.headers.get("If-None-Match") == etag:
+            response = HttpResponse(status=304)
+        else:
+            response = HttpResponse(data, content_type="application/vnd.mapbox-vector-tile")
+        response["ETag"] = etag
+        visibility = "public" if self.scope == "public" else "private"
+        response["Cache-Control"] = f"{visibility}, max-age={TILE_MAX_AGE}"
+        response["Vary"] = "Cookie, Authorization"
+        return response
+
+
+class ExportView(FilteredMixin, APIView):
+    """The reports the user may see, filtered, as GeoJSON, CSV or GeoPackage."""
+
+    def get(self, request: Request, fmt: str) -> HttpResponse:
+        if fmt not in exports.EXPORTERS:
+            return Response(
+                {"error": "fmt: chỉ nhận geojson, csv hoặc gpkg.", "field": "fmt"},
+                status=status.HTTP_404_NOT_FOUND,
+            )
+        reports = map_export_reports(user=request.user, filters=self.filters())
+        if request.query_params.get("layer") == "public":
+            reports = map_public_reports(filters=self.filters())
+        export, content_type, extension = exports.EXPORTERS[fmt]
+        response = HttpResponse(export(reports), content_type=content_type)
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        response["Content-Disposition"] = f'attachment; filename="phan-anh-{stamp}.{extension}"'
+        return response

@@ -1,0 +1,58 @@
+"""Working-day arithmetic: weekends and Vietnamese public holidays (PyPI `holidays`) excluded."""
+
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+
+import holidays
+from django.conf import settings
+from django.utils import timezone
+
+
+@lru_cache(maxsize=32)
+def _holidays_for(country: str, year: int) -> frozenset[date]:
+    return frozenset(holidays.country_holidays(country, years=year).keys())
+
+
+def is_working_day(day: date) -> bool:
+    if day.weekday() >= 5:
+        return False
+    return day not in _holidays_for(settings.REPORTS_HOLIDAY_COUNTRY, day.year)
+
+
+def working_day_add(*, start: date, days: int) -> date:
+    """The day on which `days` full working days after `start` have passed (start excluded).
+
+    days=0 gives `start` itself: urgent reports are due the same day.
+    """
+    current = start
+    remaining = days
+    while remaining > 0:
+        current += timedelta(days=1)
+        if is_working_day(current):
+            remaining -= 1
+    return current
+
+
+def working_days_between(*, start: date, end: date) -> int:
+    """Working days after `start` up to and including `end`."""
+    count = 0
+    current = start
+    while current < end:
+        current += timedelta(days=1)
+        if is_working_day(current):
+            count += 1
+    return count
+
+
+def end_of_day(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(23, 59, 59)))
+
+
+def deadline_after(*, moment: datetime, days: int) -> datetime:
+    """End of the local day `days` working days after `moment`."""
+    local_day = timezone.localtime(moment).date()
+    return end_of_day(working_day_add(start=local_day, days=days))
+
+
+def deadline_extend(*, due_at: datetime, days: int) -> datetime:
+    return deadline_after(moment=due_at, days=days)

@@ -1,0 +1,79 @@
+from django.conf import settings
+from django.db import models
+
+from reports.models.reports import Report
+
+
+class Notification(models.Model):
+    """An in-app message (also e-mailed). Never carries the reporter's identity."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
+    )
+    transition = models.ForeignKey(
+        "reports.Transition", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    title = models.CharField(max_length=250)
+    body = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "thông báo"
+        verbose_name_plural = "thông báo"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # A retried task must not notify twice for the same event.
+            models.UniqueConstraint(fields=["user", "transition"], name="notify_once_per_event")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AuditLog(models.Model):
+    """Who read a reporter's identity (or hid a report), when and why — never the value read."""
+
+    class Action(models.TextChoices):
+        IDENTITY_READ = "identity_read", "Xem danh tính người phản ánh"
+        HIDE = "hide", "Ẩn phản ánh"
+        UNHIDE = "unhide", "Bỏ ẩn phản ánh"
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=20, choices=Action.choices)
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="audit_entries")
+    reason = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "nhật ký kiểm soát"
+        verbose_name_plural = "nhật ký kiểm soát"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.action} #{self.report_id} ({self.created_at:%d/%m/%Y %H:%M})"
+
+
+class IdempotencyKey(models.Model):
+    """Remembers a submission by its Idempotency-Key so a retried POST creates nothing new."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    scope = models.CharField(max_length=40)
+    key = models.CharField(max_length=100)
+    request_hash = models.CharField(max_length=64)
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "khóa chống gửi lặp"
+        verbose_name_plural = "khóa chống gửi lặp"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "scope", "key"], name="idempotency_key_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope}:{self.key}"

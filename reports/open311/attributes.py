@@ -1,0 +1,119 @@
+"""Service attributes (GeoReport v2 service definitions): the report fields Open311 lacks."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from reports.errors import ReportInvalid
+
+BOOLEAN_VALUES = [{"key": "true", "name": "Có"}, {"key": "false", "name": "Không"}]
+TITLE_MAX = 200
+
+
+@dataclass(frozen=True)
+class Attribute:
+    code: str
+    datatype: str
+    description: str
+    order: int
+    required: bool = False
+    datatype_description: str = ""
+    values: tuple = ()
+
+    def as_dict(self) -> dict:
+        return {
+            "variable": True,
+            "code": self.code,
+            "datatype": self.datatype,
+            "required": self.required,
+            "datatype_description": self.datatype_description,
+            "order": self.order,
+            "description": self.description,
+            "values": [dict(v) for v in self.values],
+        }
+
+
+ATTRIBUTES = (
+    Attribute(
+        code="title",
+        datatype="string",
+        description="Tiêu đề ngắn của phản ánh (mặc định: câu đầu của nội dung).",
+        order=1,
+        datatype_description=f"Tối đa {TITLE_MAX} ký tự.",
+    ),
+    Attribute(
+        code="urgent",
+        datatype="singlevaluelist",
+        description=(
+            "Khẩn cấp (thiên tai, hỏa hoạn, tai nạn, cướp giật, an ninh trật tự): được xử lý ngay."
+        ),
+        order=2,
+        values=tuple(BOOLEAN_VALUES),
+    ),
+    Attribute(
+        code="private_result",
+        datatype="singlevaluelist",
+        description="Chỉ gửi kết quả xử lý riêng cho người phản ánh, không công khai.",
+        order=3,
+        values=tuple(BOOLEAN_VALUES),
+    ),
+    Attribute(
+        code="incident_at",
+        datatype="datetime",
+        description="Thời điểm xảy ra sự việc (ISO 8601, ví dụ 2025-10-01T08:30:00+07:00).",
+        order=4,
+    ),
+)
+BY_CODE = {attribute.code: attribute for attribute in ATTRIBUTES}
+
+
+@dataclass(frozen=True)
+class ParsedAttributes:
+    title: str | None = None
+    urgent: bool = False
+    private_result: bool = False
+    incident_at: datetime | None = None
+
+
+def _boolean(code: str, value: str) -> bool:
+    value = value.strip().lower()
+    if value not in {"true", "false"}:
+        raise ReportInvalid(
+            f"attribute[{code}] phải là true hoặc false (nhận được “{value}”).",
+            field=f"attribute[{code}]",
+        )
+    return value == "true"
+
+
+def attributes_parse(raw: dict[str, str]) -> ParsedAttributes:
+    """Check attribute[...] values against the definitions; unknown codes are refused."""
+    unknown = sorted(set(raw) - set(BY_CODE))
+    if unknown:
+        raise ReportInvalid(
+            f"Thuộc tính không có trong định nghĩa dịch vụ: {', '.join(unknown)}.",
+            field=f"attribute[{unknown[0]}]",
+        )
+    values: dict = {}
+    if raw.get("title", "").strip():
+        title = raw["title"].strip()
+        if len(title) > TITLE_MAX:
+            raise ReportInvalid(
+                f"attribute[title] dài quá {TITLE_MAX} ký tự.", field="attribute[title]"
+            )
+        values["title"] = title
+    for code in ("urgent", "private_result"):
+        if raw.get(code, "").strip():
+            values[code] = _boolean(code, raw[code])
+    if raw.get("incident_at", "").strip():
+        moment = parse_datetime(raw["incident_at"].strip())
+        if moment is None:
+            raise ReportInvalid(
+                "attribute[incident_at] không phải thời điểm ISO 8601.",
+                field="attribute[incident_at]",
+            )
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)
+        values["incident_at"] = moment
+    return ParsedAttributes(**values)

@@ -1,0 +1,313 @@
+"""API shapes. No output serializer has a field for the reporter's identity."""
+
+from rest_framework import serializers
+
+from reports.models import (
+    Comment,
+    Extension,
+    Media,
+    Notification,
+    Rating,
+    Report,
+    Result,
+    Transition,
+)
+from reports.selectors import user_is_reporter, user_sees_internal
+from routing_rules.models import Agency, Category
+
+PHONE_RE = r"^\+?[0-9 .-]{8,15}$"
+
+
+# --- input ---------------------------------------------------------------------------------
+
+
+class ReportSubmitSerializer(serializers.Serializer):
+    category = serializers.SlugRelatedField(
+        slug_field="code", queryset=Category.objects.filter(is_active=True)
+    )
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(max_length=5000)
+    lon = serializers.FloatField(min_value=-180, max_value=180)
+    lat = serializers.FloatField(min_value=-90, max_value=90)
+    location_source = serializers.ChoiceField(
+        choices=Report.LocationSource.choices, default=Report.LocationSource.PIN
+    )
+    full_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    phone = serializers.RegexField(PHONE_RE, max_length=20, required=False, allow_blank=True)
+    email = serializers.EmailField(required=False, allow_blank=True)
+    incident_at = serializers.DateTimeField(required=False, allow_null=True)
+    urgent = serializers.BooleanField(default=False)
+    private_result = serializers.BooleanField(default=False)
+    media = serializers.ListField(
+        child=serializers.FileField(), required=False, allow_empty=True, max_length=20
+    )
+
+
+class NearbyQuerySerializer(serializers.Serializer):
+    category = serializers.SlugRelatedField(slug_field="code", queryset=Category.objects.all())
+    lon = serializers.FloatField(min_value=-180, max_value=180)
+    lat = serializers.FloatField(min_value=-90, max_value=90)
+
+
+class AddressQuerySerializer(serializers.Serializer):
+    q = serializers.CharField(max_length=300)
+
+
+class AddressMatchSerializer(serializers.Serializer):
+    commune_code = serializers.CharField()
+    commune_name = serializers.CharField()
+    lon = serializers.FloatField()
+    lat = serializers.FloatField()
+    converted_from = serializers.CharField(allow_null=True)
+
+
+class PhotoSerializer(serializers.Serializer):
+    photo = serializers.FileField()
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class RejectSerializer(ReasonSerializer):
+    resubmit_hint = serializers.CharField(max_length=2000)
+
+
+class AssignSerializer(serializers.Serializer):
+    agency = serializers.SlugRelatedField(slug_field="code", queryset=Agency.objects.all())
+    override_reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    coordinators = serializers.SlugRelatedField(
+        slug_field="code", queryset=Agency.objects.all(), many=True, required=False
+    )
+
+
+class InviteSerializer(serializers.Serializer):
+    agencies = serializers.SlugRelatedField(
+        slug_field="code", queryset=Agency.objects.all(), many=True
+    )
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+
+class ExtensionRequestSerializer(ReasonSerializer):
+    days = serializers.IntegerField(min_value=1, max_value=30)
+
+
+class ExtensionDecideSerializer(serializers.Serializer):
+    extension = serializers.IntegerField()
+    approve = serializers.BooleanField()
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+
+class ResultSubmitSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=10000)
+
+
+class PublishSerializer(serializers.Serializer):
+    edited_text = serializers.CharField(max_length=10000, required=False, allow_blank=True)
+
+
+class RateSerializer(serializers.Serializer):
+    value = serializers.ChoiceField(choices=Rating.Value.choices)
+    comment = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+
+class MergeSerializer(serializers.Serializer):
+    into = serializers.CharField(max_length=20)
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+
+class CommentInputSerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=5000)
+    internal = serializers.BooleanField(default=False)
+
+
+class EmptySerializer(serializers.Serializer):
+    pass
+
+
+class RegisterSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=128, write_only=True)
+    full_name = serializers.CharField(max_length=200)
+    phone = serializers.RegexField(PHONE_RE, max_length=20)
+    email = serializers.EmailField(required=False, allow_blank=True)
+
+
+# --- output --------------------------------------------------------------------------------
+
+
+class ReportListSerializer(serializers.ModelSerializer):
+    category = serializers.CharField(source="category.code")
+    category_name = serializers.CharField(source="category.name")
+    status_label = serializers.CharField(source="get_status_display")
+    commune = serializers.CharField(source="commune.code")
+    commune_name = serializers.CharField(source="commune.full_name")
+    district_name = serializers.CharField(source="district.full_name", default=None)
+    agency = serializers.CharField(source="current_agency.name", default=None)
+    lon = serializers.FloatField(source="point.x")
+    lat = serializers.FloatField(source="point.y")
+
+    class Meta:
+        model = Report
+        fields = [
+            "reference",
+            "title",
+            "category",
+            "category_name",
+            "status",
+            "status_label",
+            "urgent",
+            "hidden",
+            "is_overdue",
+            "commune",
+            "commune_name",
+            "district_name",
+            "agency",
+            "lon",
+            "lat",
+            "created_at",
+            "due_at",
+        ]
+
+
+class NearbySerializer(ReportListSerializer):
+    distance_m = serializers.FloatField()
+
+    class Meta(ReportListSerializer.Meta):
+        fields = [*ReportListSerializer.Meta.fields, "distance_m"]
+
+
+class TransitionSerializer(serializers.ModelSerializer):
+    action_label = serializers.CharField(source="get_action_display")
+
+    class Meta:
+        model = Transition
+        fields = [
+            "action",
+            "action_label",
+            "from_status",
+            "to_status",
+            "actor_label",
+            "reason",
+            "public",
+            "created_at",
+        ]
+
+
+class CommentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Comment
+        fields = ["id", "author_label", "body", "internal", "created_at"]
+
+
+class MediaSerializer(serializers.ModelSerializer):
+    url = serializers.FileField(source="file", use_url=True)
+
+    class Meta:
+        model = Media
+        fields = ["kind", "url", "content_type", "size", "width", "height"]
+
+
+class ExtensionSerializer(serializers.ModelSerializer):
+    agency = serializers.CharField(source="agency.name")
+
+    class Meta:
+        model = Extension
+        fields = ["id", "agency", "days", "reason", "state", "new_due_at", "created_at"]
+
+
+class ResultSerializer(serializers.ModelSerializer):
+    text = serializers.CharField(source="final_text")
+    agency = serializers.CharField(source="agency.name")
+    rating = serializers.CharField(source="rating.value", default=None)
+
+    class Meta:
+        model = Result
+        fields = ["text", "agency", "is_public", "decided_at", "rating"]
+
+
+class ReportDetailSerializer(ReportListSerializer):
+    description = serializers.CharField()
+    duplicate_of = serializers.CharField(source="duplicate_of.reference", default=None)
+    # A merged report follows the status of the report it was merged into.
+    duplicate_of_status = serializers.CharField(source="duplicate_of.status", default=None)
+    media = MediaSerializer(many=True)
+    result = serializers.SerializerMethodField()
+    timeline = serializers.SerializerMethodField()
+    comments = serializers.SerializerMethodField()
+    extensions = serializers.SerializerMethodField()
+    viewer = serializers.SerializerMethodField()
+
+    class Meta(ReportListSerializer.Meta):
+        fields = [
+            *ReportListSerializer.Meta.fields,
+            "description",
+            "incident_at",
+            "private_result",
+            "location_source",
+            "verify_due_at",
+            "closed_at",
+            "duplicate_of",
+            "duplicate_of_status",
+            "media",
+            "result",
+            "timeline",
+            "comments",
+            "extensions",
+            "viewer",
+        ]
+
+    def _user(self):
+        request = self.context.get("request")
+        return request.user if request else None
+
+    def get_result(self, report: Report) -> dict | None:
+        result = (
+            report.results.filter(state=Result.State.PUBLISHED)
+            .select_related("agency", "rating")
+            .order_by("-decided_at")
+            .first()
+        )
+        if result is None:
+            return None
+        user = self._user()
+        if not result.is_public and not (
+            user_is_reporter(user=user, report=report)
+            or user_sees_internal(user=user, report=report)
+        ):
+            return None
+        return ResultSerializer(result).data
+
+    def get_timeline(self, report: Report) -> list[dict]:
+        return TransitionSerializer(self.context["timeline"], many=True).data
+
+    def get_comments(self, report: Report) -> list[dict]:
+        return CommentSerializer(self.context["comments"], many=True).data
+
+    def get_extensions(self, report: Report) -> list[dict]:
+        """Extension requests are internal: only staff handling the report see them."""
+        if not user_sees_internal(user=self._user(), report=report):
+            return []
+        extensions = report.extensions.select_related("agency").order_by("created_at")
+        return ExtensionSerializer(extensions, many=True).data
+
+    def get_viewer(self, report: Report) -> dict:
+        user = self._user()
+        return {
+            "is_reporter": user_is_reporter(user=user, report=report),
+            "sees_internal": user_sees_internal(user=user, report=report),
+        }
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    report = serializers.CharField(source="report.reference", default=None)
+
+    class Meta:
+        model = Notification
+        fields = ["id", "report", "title", "body", "created_at", "read_at"]
+
+
+class IdentitySerializer(serializers.Serializer):
+    full_name = serializers.CharField()
+    phone = serializers.CharField()
+    email = serializers.CharField()

@@ -1,0 +1,109 @@
+"""The periodic deadline sweep: flag overdue cases, send the day-6 status notice."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from reports.deadlines import deadline_after
+from reports.models import Report, Transition
+from reports.services.common import transition_record
+
+Status = Report.Status
+
+
+@dataclass(frozen=True)
+class SweepOutcome:
+    overdue: list[int]
+    notices: list[int]
+
+
+def _overdue_flag(*, report_id: int, now: datetime) -> bool:
+    with transaction.atomic():
+        report = Report.objects.select_for_update().get(pk=report_id)
+        if report.is_overdue or not report.is_open:
+            return False
+        due = report.verify_due_at if report.status == Status.SUBMITTED else report.due_at
+        if due is None or due >= now:
+            return False
+        report.is_overdue = True
+        report.save(update_fields=["is_overdue", "updated_at"])
+        transition_record(
+            report=report,
+            action=Transition.Action.OVERDUE,
+            actor=None,
+            reason=f"Quá hạn từ {timezone.localtime(due):%d/%m/%Y %H:%M}.",
+            public=False,
+        )
+        return True
+
+
+def _status_notice(*, report_id: int, now: datetime) -> bool:
+    """QĐ 663: after 6 working days without an answer the reporter is told where things stand."""
+    with transaction.atomic():
+        report = (
+            Report.objects.select_for_update(of=("self",))
+            .select_related("current_agency")
+            .get(pk=report_id)
+        )
+        if report.status_notice_sent_at or not report.is_open:
+            return False
+        start = report.assigned_at or report.created_at
+        notice_due = deadline_after(moment=start, days=settings.REPORTS_STATUS_NOTICE_WORKING_DAYS)
+        if notice_due >= now:
+            return False
+        handler = report.current_agency.name if report.current_agency_id else "Trung tâm IOC"
+        due = f" Hạn xử lý: {timezone.localtime(report.due_at):%d/%m/%Y}." if report.due_at else ""
+        report.status_notice_sent_at = now
+        report.save(update_fields=["status_notice_sent_at", "updated_at"])
+        transition_record(
+            report=report,
+            action=Transition.Action.STATUS_NOTICE,
+            actor=None,
+            reason=(
+                f"Phản ánh đang ở trạng thái “{report.get_status_display()}”, do {handler} "
+                f"xử lý.{due}"
+            ),
+        )
+        return True
+
+
+def _no_progress(items, **kwargs):
+    return items
+
+
+def reports_deadlines_check(
+    *, now: datetime | None = None, progress: Callable = _no_progress
+) -> SweepOutcome:
+    """Flag overdue cases and send due status notices; `progress` wraps each pass (tqdm)."""
+    now = now or timezone.now()
+    open_reports = Report.objects.filter(status__in=Report.OPEN_STATUSES)
+    overdue_candidates = open_reports.filter(
+        Q(status=Status.SUBMITTED, verify_due_at__lt=now)
+        | (~Q(status=Status.SUBMITTED) & Q(due_at__lt=now)),
+        is_overdue=False,
+    ).values_list("pk", flat=True)
+    overdue = [
+        pk
+        for pk in progress(list(overdue_candidates), desc="Quá hạn")
+        if _overdue_flag(report_id=pk, now=now)
+    ]
+    # Working days are never fewer than calendar days, so this bound only narrows the scan.
+    min_days = settings.REPORTS_STATUS_NOTICE_WORKING_DAYS
+    notice_candidates = (
+        open_reports.filter(status_notice_sent_at__isnull=True)
+        .annotate(started=Coalesce("assigned_at", "created_at"))
+        .filter(started__lt=now - timedelta(days=min_days))
+        .values_list("pk", flat=True)
+    )
+    notices = [
+        pk
+        for pk in progress(list(notice_candidates), desc="Thông báo tình trạng")
+        if _status_notice(report_id=pk, now=now)
+    ]
+    return SweepOutcome(overdue=overdue, notices=notices)

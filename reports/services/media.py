@@ -1,0 +1,147 @@
+"""Upload checks: type from content, size and count limits, EXIF-free re-encoded images."""
+
+import io
+import uuid
+from dataclasses import dataclass
+
+import filetype
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils import timezone
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from reports.errors import ReportInvalid
+
+IMAGE_TYPES = {"image/jpeg", "image/png", "image/webp"}
+VIDEO_TYPES = {"video/mp4": "mp4", "video/webm": "webm", "video/quicktime": "mov"}
+GPS_IFD = 0x8825
+
+
+@dataclass(frozen=True)
+class PreparedMedia:
+    kind: str
+    content: bytes
+    extension: str
+    content_type: str
+    width: int | None = None
+    height: int | None = None
+
+
+def _read(upload, limit: int, index: int) -> bytes:
+    size = getattr(upload, "size", None)
+    if size is not None and size > limit:
+        raise ReportInvalid(
+            f"Tệp thứ {index} quá lớn ({size / 2**20:.1f} MB; tối đa {limit / 2**20:.0f} MB).",
+            field="media",
+        )
+    upload.seek(0)
+    data = upload.read(limit + 1)
+    if len(data) > limit:
+        raise ReportInvalid(
+            f"Tệp thứ {index} quá lớn (tối đa {limit / 2**20:.0f} MB).", field="media"
+        )
+    return data
+
+
+def _open_image(data: bytes, index: int) -> Image.Image:
+    Image.MAX_IMAGE_PIXELS = settings.REPORTS_MEDIA_MAX_IMAGE_PIXELS
+    try:
+        image = Image.open(io.BytesIO(data))
+        image.load()
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
+        raise ReportInvalid(f"Ảnh thứ {index} bị hỏng hoặc quá lớn.", field="media") from exc
+    return image
+
+
+def image_reencode(data: bytes, index: int = 1) -> PreparedMedia:
+    """Pixels only: orientation applied, then a fresh image is saved with no metadata at all."""
+    image = ImageOps.exif_transpose(_open_image(data, index))
+    image = image.convert("RGB")
+    side = settings.REPORTS_MEDIA_IMAGE_MAX_SIDE
+    if max(image.size) > side:
+        image.thumbnail((side, side))
+    clean = Image.frombytes("RGB", image.size, image.tobytes())
+    out = io.BytesIO()
+    clean.save(out, format="JPEG", quality=85, optimize=True)
+    return PreparedMedia(
+        kind="image",
+        content=out.getvalue(),
+        extension="jpg",
+        content_type="image/jpeg",
+        width=clean.width,
+        height=clean.height,
+    )
+
+
+def _dms_to_degrees(values, ref: str) -> float:
+    degrees, minutes, seconds = (float(v) for v in values)
+    value = degrees + minutes / 60 + seconds / 3600
+    return -value if ref in ("S", "W") else value
+
+
+def image_gps(data: bytes) -> tuple[float, float] | None:
+    """(lon, lat) from a photo's EXIF GPS block, read before the metadata is thrown away."""
+    try:
+        image = Image.open(io.BytesIO(data))
+        gps = image.getexif().get_ifd(GPS_IFD)
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
+        return None
+    try:
+        lat = _dms_to_degrees(gps[2], gps.get(1, "N"))
+        lon = _dms_to_degrees(gps[4], gps.get(3, "E"))
+    except (KeyError, TypeError, ValueError, ZeroDivisionError):
+        return None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return None
+    return lon, lat
+
+
+def media_prepare(files: list) -> list[PreparedMedia]:
+    """Validate and clean every upload in memory; nothing touches storage here."""
+    if len(files) > settings.REPORTS_MEDIA_MAX_FILES:
+        raise ReportInvalid(
+            f"Tối đa {settings.REPORTS_MEDIA_MAX_FILES} tệp ảnh/video.", field="media"
+        )
+    prepared = []
+    limit = max(settings.REPORTS_MEDIA_MAX_IMAGE_BYTES, settings.REPORTS_MEDIA_MAX_VIDEO_BYTES)
+    for index, upload in enumerate(files, start=1):
+        data = _read(upload, limit, index)
+        kind = filetype.guess(data[:8192])
+        mime = kind.mime if kind else None
+        if mime in IMAGE_TYPES:
+            if len(data) > settings.REPORTS_MEDIA_MAX_IMAGE_BYTES:
+                limit_mb = settings.REPORTS_MEDIA_MAX_IMAGE_BYTES / 2**20
+                raise ReportInvalid(
+                    f"Ảnh thứ {index} quá lớn (tối đa {limit_mb:.0f} MB).", field="media"
+                )
+            prepared.append(image_reencode(data, index))
+        elif mime in VIDEO_TYPES:
+            if len(data) > settings.REPORTS_MEDIA_MAX_VIDEO_BYTES:
+                limit_mb = settings.REPORTS_MEDIA_MAX_VIDEO_BYTES / 2**20
+                raise ReportInvalid(
+                    f"Video thứ {index} quá lớn (tối đa {limit_mb:.0f} MB).", field="media"
+                )
+            prepared.append(
+                PreparedMedia(
+                    kind="video", content=data, extension=VIDEO_TYPES[mime], content_type=mime
+                )
+            )
+        else:
+            raise ReportInvalid(
+                f"Tệp thứ {index} không phải ảnh (JPEG, PNG, WebP) hay video (MP4, WebM, MOV).",
+                field="media",
+            )
+    return prepared
+
+
+def media_store(item: PreparedMedia) -> str:
+    """Save under a server-generated name; returns the storage name."""
+    now = timezone.now()
+    name = f"reports/{now:%Y/%m}/{uuid.uuid4().hex}.{item.extension}"
+    return default_storage.save(name, ContentFile(item.content))
+
+
+def media_discard(names: list[str]) -> None:
+    for name in names:
+        default_storage.delete(name)

@@ -1,0 +1,87 @@
+"""Hiding rule-breaking reports and merging duplicates."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from reports.errors import ReportInvalid, ReportStateConflict
+from reports.models import AuditLog, Follow, Report, Transition, User
+from reports.services.common import report_lock, require_ioc, require_status, transition_record
+
+Status = Report.Status
+Action = Transition.Action
+
+
+@transaction.atomic
+def report_hide(*, actor: User, report: Report, reason: str) -> Report:
+    """Hide from the public only: queues, deadlines and statistics still count the report."""
+    report = report_lock(user=actor, report=report)
+    require_ioc(actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReportInvalid("Cần nêu lý do ẩn phản ánh.", field="reason")
+    if report.hidden:
+        raise ReportStateConflict("Phản ánh đã bị ẩn.", field="hidden")
+    report.hidden = True
+    report.hidden_reason = reason
+    report.save(update_fields=["hidden", "hidden_reason", "updated_at"])
+    AuditLog.objects.create(actor=actor, action=AuditLog.Action.HIDE, report=report, reason=reason)
+    transition_record(report=report, action=Action.HIDE, actor=actor, reason=reason, public=False)
+    return report
+
+
+@transaction.atomic
+def report_unhide(*, actor: User, report: Report, reason: str) -> Report:
+    report = report_lock(user=actor, report=report)
+    require_ioc(actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReportInvalid("Cần nêu lý do bỏ ẩn.", field="reason")
+    if not report.hidden:
+        raise ReportStateConflict("Phản ánh đang không bị ẩn.", field="hidden")
+    report.hidden = False
+    report.hidden_reason = ""
+    report.save(update_fields=["hidden", "hidden_reason", "updated_at"])
+    AuditLog.objects.create(
+        actor=actor, action=AuditLog.Action.UNHIDE, report=report, reason=reason
+    )
+    transition_record(report=report, action=Action.UNHIDE, actor=actor, reason=reason, public=False)
+    return report
+
+
+@transaction.atomic
+def report_merge(*, actor: User, report: Report, into: Report, reason: str = "") -> Report:
+    """Merge a duplicate into another report: it follows the target; both reporters are told."""
+    report = report_lock(user=actor, report=report)
+    into = report_lock(user=actor, report=into)
+    require_ioc(actor)
+    if report.pk == into.pk:
+        raise ReportInvalid("Không thể gộp phản ánh vào chính nó.", field="into")
+    require_status(report, *Report.OPEN_STATUSES)
+    if into.status in (Status.MERGED, Status.REJECTED):
+        raise ReportInvalid("Không thể gộp vào phản ánh đã bị từ chối hoặc đã gộp.", field="into")
+    report.assignments.filter(active=True).update(active=False)
+    report.duplicate_of = into
+    report.current_agency = None
+    report.closed_at = timezone.now()
+    report.is_overdue = False
+    report.save(
+        update_fields=["duplicate_of", "current_agency", "closed_at", "is_overdue", "updated_at"]
+    )
+    Follow.objects.get_or_create(report=into, user=report.identity.user)
+    note = (reason or "").strip()
+    transition_record(
+        report=report,
+        action=Action.MERGE,
+        actor=actor,
+        to_status=Status.MERGED,
+        reason=f"Trùng với phản ánh {into.reference}. {note}".strip(),
+        data={"target": into.reference},
+    )
+    transition_record(
+        report=into,
+        action=Action.MERGED_IN,
+        actor=actor,
+        reason=f"Phản ánh {report.reference} trùng sự việc đã được gộp vào đây.",
+        data={"duplicate": report.reference},
+    )
+    return report

@@ -1,0 +1,349 @@
+"""IOC and agency actions on a report: the QĐ 663 state machine."""
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from reports.deadlines import deadline_after, deadline_extend
+from reports.errors import ReportInvalid, ReportStateConflict
+from reports.models import Assignment, Extension, Report, Result, Transition, User
+from reports.routing import suggest_agency
+from reports.services.common import (
+    is_ioc,
+    report_lock,
+    require,
+    require_handler,
+    require_ioc,
+    require_status,
+    transition_record,
+)
+from routing_rules.models import Agency
+
+Status = Report.Status
+Action = Transition.Action
+
+
+def _required_text(value: str, field: str, what: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ReportInvalid(f"Cần nhập {what}.", field=field)
+    return value
+
+
+def handling_deadline(*, report: Report, moment) -> timezone.datetime:
+    days = 0 if report.urgent else settings.REPORTS_DEADLINE_WORKING_DAYS
+    return deadline_after(moment=moment, days=days)
+
+
+@transaction.atomic
+def report_reject(*, actor: User, report: Report, reason: str, resubmit_hint: str) -> Report:
+    """IOC refuses an invalid or unclear report, saying why and how to resubmit."""
+    report = report_lock(user=actor, report=report)
+    require_ioc(actor)
+    require_status(report, Status.SUBMITTED, Status.RETURNED)
+    reason = _required_text(reason, "reason", "lý do từ chối")
+    hint = _required_text(resubmit_hint, "resubmit_hint", "hướng dẫn gửi lại")
+    report.closed_at = timezone.now()
+    report.is_overdue = False
+    report.save(update_fields=["closed_at", "is_overdue", "updated_at"])
+    transition_record(
+        report=report,
+        action=Action.REJECT,
+        actor=actor,
+        to_status=Status.REJECTED,
+        reason=f"{reason}\nCách gửi lại: {hint}",
+        data={"resubmit_hint": hint},
+    )
+    return report
+
+
+@transaction.atomic
+def report_assign(
+    *,
+    actor: User,
+    report: Report,
+    agency: Agency,
+    override_reason: str = "",
+    coordinators: Iterable[Agency] = (),
+) -> Assignment:
+    """IOC hands the report to an agency; choosing another than the suggestion needs a reason."""
+    report = report_lock(user=actor, report=report)
+    require_ioc(actor)
+    require_status(report, Status.SUBMITTED, Status.RETURNED, Status.REOPENED)
+    if not agency.is_active:
+        raise ReportInvalid("Cơ quan này không còn hoạt động.", field="agency")
+    suggestion = suggest_agency(report)
+    override_reason = (override_reason or "").strip()
+    if suggestion.agency is not None and suggestion.agency.pk != agency.pk and not override_reason:
+        raise ReportInvalid(
+            f"Cần nêu lý do khi chọn cơ quan khác với đề xuất ({suggestion.agency.name}).",
+            field="override_reason",
+        )
+    now = timezone.now()
+    report.assignments.filter(active=True).update(active=False)
+    assignment = Assignment.objects.create(
+        report=report,
+        agency=agency,
+        suggested_agency=suggestion.agency,
+        override_reason=override_reason,
+        explanation=suggestion.explanation,
+        assigned_by=actor,
+    )
+    coordinator_list = [a for a in coordinators if a.pk != agency.pk] or [
+        a for a in suggestion.coordinators if a.pk != agency.pk
+    ]
+    assignment.coordinators.set(coordinator_list)
+    report.current_agency = agency
+    report.assigned_at = now
+    report.due_at = handling_deadline(report=report, moment=now)
+    report.is_overdue = False
+    report.save(update_fields=["current_agency", "assigned_at", "due_at", "is_overdue"])
+    transition_record(
+        report=report,
+        action=Action.ASSIGN,
+        actor=actor,
+        to_status=Status.ASSIGNED,
+        reason=f"Chuyển {agency.name} xử lý.",
+        data={
+            "agency": agency.code,
+            "suggested": suggestion.agency.code if suggestion.agency else None,
+            "coordinators": [a.code for a in coordinator_list],
+        },
+    )
+    if override_reason:
+        transition_record(
+            report=report,
+            action=Action.ASSIGN,
+            actor=actor,
+            reason=f"Lý do chọn khác đề xuất: {override_reason}",
+            public=False,
+            notify=False,
+        )
+    return assignment
+
+
+@transaction.atomic
+def report_start(*, actor: User, report: Report) -> Report:
+    report = report_lock(user=actor, report=report)
+    require_handler(actor, report)
+    require_status(report, Status.ASSIGNED, Status.REOPENED)
+    transition_record(report=report, action=Action.START, actor=actor, to_status=Status.IN_PROGRESS)
+    return report
+
+
+@transaction.atomic
+def extension_request(*, actor: User, report: Report, days: int, reason: str) -> Extension:
+    report = report_lock(user=actor, report=report)
+    require_handler(actor, report)
+    require_status(report, Status.ASSIGNED, Status.IN_PROGRESS, Status.REOPENED)
+    reason = _required_text(reason, "reason", "lý do xin gia hạn")
+    if not 1 <= int(days) <= 30:
+        raise ReportInvalid("Số ngày gia hạn phải từ 1 đến 30 ngày làm việc.", field="days")
+    if report.extensions.filter(state=Extension.State.PENDING).exists():
+        raise ReportStateConflict("Đã có một đề nghị gia hạn đang chờ duyệt.", field="days")
+    extension = Extension.objects.create(
+        report=report, agency=report.current_agency, requested_by=actor, reason=reason, days=days
+    )
+    transition_record(
+        report=report,
+        action=Action.REQUEST_EXTENSION,
+        actor=actor,
+        reason=reason,
+        public=False,
+        data={"extension": extension.pk, "days": days},
+    )
+    return extension
+
+
+@transaction.atomic
+def extension_decide(
+    *, actor: User, extension: Extension, approve: bool, note: str = ""
+) -> Extension:
+    report = report_lock(user=actor, report=extension.report)
+    require_ioc(actor)
+    extension = Extension.objects.select_for_update().get(pk=extension.pk)
+    if extension.state != Extension.State.PENDING:
+        raise ReportStateConflict("Đề nghị gia hạn này đã được xử lý.", field="extension")
+    extension.decided_by = actor
+    extension.decided_at = timezone.now()
+    extension.decision_note = (note or "").strip()
+    if approve:
+        extension.state = Extension.State.APPROVED
+        extension.old_due_at = report.due_at
+        base = report.due_at or timezone.now()
+        extension.new_due_at = deadline_extend(due_at=base, days=extension.days)
+        report.due_at = extension.new_due_at
+        report.is_overdue = report.due_at < timezone.now()
+        report.save(update_fields=["due_at", "is_overdue", "updated_at"])
+    else:
+        extension.state = Extension.State.DENIED
+    extension.save()
+    due_text = f"{timezone.localtime(report.due_at):%d/%m/%Y}" if report.due_at else ""
+    transition_record(
+        report=report,
+        action=Action.APPROVE_EXTENSION if approve else Action.DENY_EXTENSION,
+        actor=actor,
+        reason=(
+            f"Gia hạn thêm {extension.days} ngày làm việc, hạn mới {due_text}."
+            if approve
+            else f"Không duyệt gia hạn. {extension.decision_note}".strip()
+        ),
+        data={"extension": extension.pk},
+    )
+    return extension
+
+
+@transaction.atomic
+def report_invite_coordinators(
+    *, actor: User, report: Report, agencies: Iterable[Agency], reason: str = ""
+) -> Assignment:
+    report = report_lock(user=actor, report=report)
+    require(
+        is_ioc(actor) or actor.agency_id == report.current_agency_id,
+        "Chỉ IOC hoặc cơ quan chủ trì được mời cơ quan phối hợp.",
+    )
+    require_status(report, Status.ASSIGNED, Status.IN_PROGRESS, Status.REOPENED)
+    assignment = report.assignments.get(active=True)
+    agencies = [a for a in agencies if a.pk != report.current_agency_id]
+    if not agencies:
+        raise ReportInvalid("Chọn ít nhất một cơ quan phối hợp.", field="agencies")
+    assignment.coordinators.add(*agencies)
+    transition_record(
+        report=report,
+        action=Action.INVITE,
+        actor=actor,
+        reason=(reason or "").strip() or "Mời " + ", ".join(a.name for a in agencies) + ".",
+        public=False,
+        data={"agencies": [a.code for a in agencies]},
+    )
+    return assignment
+
+
+@transaction.atomic
+def report_send_back(*, actor: User, report: Report, reason: str) -> Report:
+    """The agency says the case is not theirs; it goes back to the IOC inbox."""
+    report = report_lock(user=actor, report=report)
+    require_handler(actor, report)
+    require_status(report, Status.ASSIGNED, Status.IN_PROGRESS, Status.REOPENED)
+    reason = _required_text(reason, "reason", "lý do chuyển lại")
+    report.assignments.filter(active=True).update(active=False)
+    report.current_agency = None
+    report.save(update_fields=["current_agency", "updated_at"])
+    transition_record(
+        report=report,
+        action=Action.SEND_BACK,
+        actor=actor,
+        to_status=Status.RETURNED,
+        reason=reason,
+        public=False,
+    )
+    return report
+
+
+@transaction.atomic
+def result_submit(*, actor: User, report: Report, text: str) -> Result:
+    report = report_lock(user=actor, report=report)
+    require_handler(actor, report)
+    require_status(report, Status.ASSIGNED, Status.IN_PROGRESS, Status.REOPENED)
+    text = _required_text(text, "text", "nội dung kết quả xử lý")
+    result = Result.objects.create(
+        report=report, agency=report.current_agency, author=actor, text=text
+    )
+    transition_record(
+        report=report,
+        action=Action.SUBMIT_RESULT,
+        actor=actor,
+        to_status=Status.RESULT_SUBMITTED,
+        data={"result": result.pk},
+    )
+    return result
+
+
+def _pending_result(report: Report) -> Result:
+    result = report.results.filter(state=Result.State.SUBMITTED).order_by("-created_at").first()
+    if result is None:
+        raise ReportStateConflict("Không có kết quả nào chờ duyệt.", field="status")
+    return result
+
+
+@transaction.atomic
+def result_publish(*, actor: User, report: Report, edited_text: str = "") -> Result:
+    """IOC approves the result (may reword it); a private result goes to the reporter only."""
+    report = report_lock(user=actor, report=report)
+    require_ioc(actor)
+    require_status(report, Status.RESULT_SUBMITTED)
+    result = _pending_result(report)
+    result.edited_text = (edited_text or "").strip()
+    result.state = Result.State.PUBLISHED
+    result.is_public = not report.private_result
+    result.decided_by = actor
+    result.decided_at = timezone.now()
+    result.save()
+    report.closed_at = result.decided_at
+    report.is_overdue = False
+    report.save(update_fields=["closed_at", "is_overdue", "updated_at"])
+    transition_record(
+        report=report,
+        action=Action.PUBLISH,
+        actor=actor,
+        to_status=Status.PUBLISHED,
+        data={"result": result.pk, "public": result.is_public},
+    )
+    _duplicates_follow(report=report, actor=actor)
+    return result
+
+
+@transaction.atomic
+def result_return(*, actor: User, report: Report, reason: str) -> Result:
+    report = report_lock(user=actor, report=report)
+    require_ioc(actor)
+    require_status(report, Status.RESULT_SUBMITTED)
+    reason = _required_text(reason, "reason", "lý do trả lại kết quả")
+    result = _pending_result(report)
+    result.state = Result.State.RETURNED
+    result.return_reason = reason
+    result.decided_by = actor
+    result.decided_at = timezone.now()
+    result.save()
+    transition_record(
+        report=report,
+        action=Action.RETURN_RESULT,
+        actor=actor,
+        to_status=Status.IN_PROGRESS,
+        reason=reason,
+        public=False,
+    )
+    return result
+
+
+@transaction.atomic
+def report_reopen(*, actor: User, report: Report, reason: str) -> Report:
+    """IOC reopens a published case (e.g. the citizen disputes it); the same agency resumes."""
+    report = report_lock(user=actor, report=report)
+    require_ioc(actor)
+    require_status(report, Status.PUBLISHED)
+    reason = _required_text(reason, "reason", "lý do mở lại")
+    now = timezone.now()
+    report.closed_at = None
+    report.assigned_at = now
+    report.due_at = handling_deadline(report=report, moment=now)
+    report.status_notice_sent_at = None
+    report.save(update_fields=["closed_at", "assigned_at", "due_at", "status_notice_sent_at"])
+    transition_record(
+        report=report, action=Action.REOPEN, actor=actor, to_status=Status.REOPENED, reason=reason
+    )
+    return report
+
+
+def _duplicates_follow(*, report: Report, actor: User) -> None:
+    """Merged duplicates follow their target: tell their reporters the outcome too."""
+    for duplicate in report.duplicates.select_for_update():
+        transition_record(
+            report=duplicate,
+            action=Action.PUBLISH,
+            actor=actor,
+            reason=f"Phản ánh {report.reference} (đã gộp) có kết quả.",
+            data={"target": report.reference},
+        )

@@ -1,0 +1,151 @@
+import math
+
+from rest_framework import serializers
+from rest_framework_gis.fields import GeometryField
+from rest_framework_gis.serializers import GeoFeatureModelSerializer
+
+from routing_rules.models import Agency, Category, SpecialZone
+
+NUMBER_ERRORS = {
+    "required": "bắt buộc phải có.",
+    "null": "bắt buộc phải có.",
+    "invalid": "phải là một số.",
+    "max_value": "phải nhỏ hơn hoặc bằng {max_value}.",
+    "min_value": "phải lớn hơn hoặc bằng {min_value}.",
+    "max_string_length": "quá dài.",
+}
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Category
+        fields = ("code", "name", "group", "description", "keywords", "urgent_hint", "sort_order")
+
+
+class AgencyRefSerializer(serializers.ModelSerializer):
+    kind_display = serializers.CharField(source="get_kind_display")
+
+    class Meta:
+        model = Agency
+        fields = ("code", "name", "kind", "kind_display")
+
+
+class AgencySerializer(AgencyRefSerializer):
+    parent = serializers.CharField(source="parent.code", allow_null=True, default=None)
+
+    class Meta:
+        model = Agency
+        fields = (
+            "code",
+            "name",
+            "kind",
+            "kind_display",
+            "parent",
+            "jurisdiction_codes",
+            "email",
+            "phone",
+            "is_active",
+        )
+
+
+class AgencyQuerySerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(
+        choices=Agency.Kind.values,
+        required=False,
+        error_messages={
+            "invalid_choice": f'"{{input}}" không hợp lệ: {", ".join(Agency.Kind.values)}.'
+        },
+    )
+    parent = serializers.SlugField(required=False)
+    jurisdiction = serializers.RegexField(
+        r"^\d{2,5}$", required=False, error_messages={"invalid": "phải là mã đơn vị (2–5 chữ số)."}
+    )
+    search = serializers.CharField(required=False, max_length=100)
+    include_inactive = serializers.BooleanField(required=False, default=False)
+
+
+class SpecialZoneSerializer(GeoFeatureModelSerializer):
+    # A GeneratedField is not a geometry field to DRF: declare it so it comes out as GeoJSON.
+    area = GeometryField(read_only=True)
+    kind_display = serializers.CharField(source="get_kind_display")
+    managing_agency = serializers.CharField(
+        source="managing_agency.code", allow_null=True, default=None
+    )
+
+    class Meta:
+        model = SpecialZone
+        geo_field = "area"
+        id_field = "code"
+        fields = (
+            "code",
+            "name",
+            "kind",
+            "kind_display",
+            "description",
+            "buffer_m",
+            "managing_agency",
+            "approximate",
+        )
+
+
+class SpecialZoneQuerySerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(
+        choices=SpecialZone.Kind.values,
+        required=False,
+        error_messages={
+            "invalid_choice": f'"{{input}}" không hợp lệ: {", ".join(SpecialZone.Kind.values)}.'
+        },
+    )
+
+
+def _finite(value: float, field: str) -> float:
+    if not math.isfinite(value):
+        raise serializers.ValidationError(f"{field} phải là một số hữu hạn.")
+    return value
+
+
+class RoutePreviewQuerySerializer(serializers.Serializer):
+    category = serializers.SlugField(error_messages={"required": "bắt buộc phải có."})
+    lat = serializers.FloatField(min_value=-90, max_value=90, error_messages=NUMBER_ERRORS)
+    lon = serializers.FloatField(min_value=-180, max_value=180, error_messages=NUMBER_ERRORS)
+    urgent = serializers.BooleanField(required=False, default=False)
+    text = serializers.CharField(required=False, default="", allow_blank=True, max_length=5000)
+    at = serializers.DateTimeField(
+        required=False, error_messages={"invalid": "phải là thời điểm ISO 8601."}
+    )
+
+    def validate_category(self, value: str) -> str:
+        if not Category.objects.filter(code=value, is_active=True).exists():
+            raise serializers.ValidationError(f"không có lĩnh vực đang dùng mã «{value}».")
+        return value
+
+    def validate_lat(self, value: float) -> float:
+        return _finite(value, "lat")
+
+    def validate_lon(self, value: float) -> float:
+        return _finite(value, "lon")
+
+
+class RuleRefSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    priority = serializers.IntegerField()
+
+
+class UnitSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    full_name = serializers.CharField()
+
+
+class RoutePreviewSerializer(serializers.Serializer):
+    agency = AgencyRefSerializer()
+    coordinators = AgencyRefSerializer(many=True)
+    rule = RuleRefSerializer(allow_null=True)
+    fallback = serializers.BooleanField()
+    explanation = serializers.ListField(child=serializers.CharField())
+    matched_conditions = serializers.DictField()
+    zones = serializers.ListField(child=serializers.CharField(), source="zone_codes")
+    commune = UnitSerializer(source="location.commune")
+    district = UnitSerializer(source="location.district", allow_null=True)
+    locate_method = serializers.CharField(source="location.method")
+    edition = serializers.CharField(source="location.edition")

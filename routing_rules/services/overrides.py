@@ -1,0 +1,35 @@
+"""Checking an IOC operator's override of the suggested agency (recorded by the reports app)."""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+
+from routing_rules.models import Agency
+
+OVERRIDE_REASON_MIN_LENGTH = 10
+
+
+@dataclass(frozen=True)
+class Override:
+    agency: Agency
+    suggested_agency_code: str | None
+    reason: str
+
+    @property
+    def differs(self) -> bool:
+        return self.agency.code != self.suggested_agency_code
+
+
+def route_override_check(
+    *, agency_code: str, reason: str, suggested_agency_code: str | None = None
+) -> Override:
+    """Validate an override: an active agency and a real reason. Writes nothing."""
+    agency = Agency.objects.filter(code=agency_code, is_active=True).first()
+    if agency is None:
+        raise ValidationError({"agency": f"Không có cơ quan đang hoạt động mã «{agency_code}»."})
+    reason = " ".join((reason or "").split())
+    if len(reason) < OVERRIDE_REASON_MIN_LENGTH:
+        raise ValidationError(
+            {"reason": f"Cần nêu lý do chuyển (ít nhất {OVERRIDE_REASON_MIN_LENGTH} ký tự)."}
+        )
+    return Override(agency=agency, suggested_agency_code=suggested_agency_code, reason=reason)

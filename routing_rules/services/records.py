@@ -1,0 +1,108 @@
+"""Reading and checking one record of the routing data files (data/routing/)."""
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator, validate_slug
+from django.utils import timezone
+
+
+class DataError(Exception):
+    """Bad routing data: names the file, the record and the field."""
+
+    def __init__(self, file: str, record: str, field: str, message: str):
+        self.file, self.record, self.field, self.message = file, record, field, message
+        super().__init__(f"{file}: {record}: field '{field}': {message}")
+
+
+class Record:
+    """One table of a data file, with typed getters that raise DataError on bad values."""
+
+    def __init__(self, file: str, label: str, raw: Any, allowed: set[str]):
+        self.file = file
+        if not isinstance(raw, dict):
+            raise DataError(file, label, "-", "expected a table of fields")
+        self.raw = raw
+        code = raw.get("code")
+        # The code identifies a record better than its position, when it has one.
+        self.label = f"{label.split(' #')[0]} {code!r}" if isinstance(code, str) and code else label
+        unknown = sorted(set(raw) - allowed)
+        if unknown:
+            raise DataError(
+                file,
+                self.label,
+                unknown[0],
+                f"unknown field (allowed: {', '.join(sorted(allowed))})",
+            )
+
+    def error(self, field: str, message: str) -> DataError:
+        return DataError(self.file, self.label, field, message)
+
+    def code(self) -> str:
+        value = self.text("code")
+        try:
+            validate_slug(value)
+        except ValidationError as exc:
+            raise self.error("code", f"{value!r} is not a slug (a-z, 0-9, '-')") from exc
+        return value
+
+    def text(self, field: str, *, required: bool = True, default: str = "") -> str:
+        value = self.raw.get(field)
+        if value is None:
+            if required:
+                raise self.error(field, "is required")
+            return default
+        if not isinstance(value, str) or (required and not value.strip()):
+            raise self.error(
+                field, "must be a non-empty string" if required else "must be a string"
+            )
+        return value.strip()
+
+    def flag(self, field: str, default: bool) -> bool:
+        value = self.raw.get(field, default)
+        if not isinstance(value, bool):
+            raise self.error(field, "must be true or false")
+        return value
+
+    def number(self, field: str, *, default: float | None = None, minimum: float = 0) -> float:
+        value = self.raw.get(field, default)
+        if value is None:
+            raise self.error(field, "is required")
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < minimum:
+            raise self.error(field, f"must be a number ≥ {minimum:g}")
+        return value
+
+    def strings(self, field: str) -> list[str]:
+        value = self.raw.get(field, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            raise self.error(field, "must be a list of non-empty strings")
+        return [v.strip() for v in value]
+
+    def choice(self, field: str, choices, *, default: str | None = None) -> str:
+        value = self.raw.get(field, default)
+        if value not in choices.values:
+            raise self.error(field, f"{value!r} is not one of {', '.join(choices.values)}")
+        return value
+
+    def email(self, field: str) -> str:
+        value = self.text(field, required=False)
+        if value:
+            try:
+                EmailValidator()(value)
+            except ValidationError as exc:
+                raise self.error(field, f"{value!r} is not an email address") from exc
+        return value
+
+    def moment(self, field: str) -> dt.datetime | None:
+        """A TOML date (local midnight, Asia/Ho_Chi_Minh) or datetime; None when absent."""
+        value = self.raw.get(field)
+        if value is None:
+            return None
+        if isinstance(value, dt.datetime):
+            if timezone.is_naive(value):
+                return timezone.make_aware(value)
+            return value
+        if isinstance(value, dt.date):
+            return timezone.make_aware(dt.datetime.combine(value, dt.time.min))
+        raise self.error(field, "must be a TOML date (2027-03-10) or datetime")

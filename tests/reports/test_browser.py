@@ -1,0 +1,75 @@
+"""The submit page in a real browser: the self-hosted Leaflet map, a dropped pin, a report filed.
+
+Runs against the live test server with committed data, limited to this app's tables so the
+session's boundary data survives the flush; routing rows are removed by hand.
+"""
+
+import os
+import shutil
+
+import pytest
+
+from reports.models import Report, User
+from routing_rules.models import Agency, Category
+from tests.reports.factories import AgencyFactory, CategoryFactory, UserFactory
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed"),
+    pytest.mark.django_db(transaction=True, available_apps=["reports"]),
+]
+
+
+@pytest.fixture
+def rows():
+    category = CategoryFactory(code="browser-test-category", name="Vệ sinh môi trường (thử)")
+    agency = AgencyFactory(
+        code="browser-test-ubnd", kind=Agency.Kind.COMMUNE_UBND, jurisdiction_codes=["03127"]
+    )
+    user = UserFactory(username="browser-dan", full_name="Lò Văn Thử", phone="0912000111")
+    yield category, user
+    Report.objects.all().delete()
+    User.objects.filter(agency=agency).delete()
+    Category.objects.filter(pk=category.pk).delete()
+    Agency.objects.filter(pk=agency.pk).delete()
+
+
+def test_citizen_drops_pin_and_files_report(live_server, rows, settings, tmp_path):
+    category, user = rows
+    errors: list[str] = []
+    # Django refuses ORM calls while Playwright's event loop runs in this thread:
+    # every database read happens before or after the browser session.
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1100, "height": 1300})
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto(live_server.url + "/dang-nhap/")
+        page.fill("[name=username]", "browser-dan")
+        page.fill("[name=password]", "mat-khau-thu-1")
+        page.click("button[type=submit]")
+        page.goto(live_server.url + "/phan-anh/gui/")
+        page.wait_for_function("document.querySelectorAll('#map path').length > 10")
+        page.select_option("[name=category]", category.code)
+        page.check("[name=urgent]")
+        assert page.locator("#hotlines").is_visible()
+        # Find the ward by its address, then drop the pin near the map's centre.
+        page.locator("#address").fill("Phường Điện Biên Phủ, Tỉnh Điện Biên")
+        page.click("#address-find")
+        page.wait_for_function("document.querySelector('[name=lat]').value !== ''")
+        box = page.locator("#map").bounding_box()
+        page.mouse.click(box["x"] + box["width"] / 2 + 5, box["y"] + box["height"] / 2 + 5)
+        page.fill("[name=title]", "Cây đổ chắn đường")
+        page.fill("[name=description]", "Cây lớn đổ sau mưa, chắn một làn xe.")
+        page.click("form#report-form button[type=submit]")
+        page.wait_for_url("**/phan-anh/PA-*/")
+        heading = page.locator("h1").inner_text()
+        browser.close()
+
+    assert errors == []
+    assert "Cây đổ chắn đường" in heading
+    report = Report.objects.get()
+    assert report.urgent and report.location_source == "pin"
+    assert report.commune.code == "03127"
