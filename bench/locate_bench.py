@@ -83,17 +83,20 @@ def bench_single(samples: int) -> None:
             plan = json.loads(plan) if isinstance(plan, str) else plan
             execution.append(plan[0]["Execution Time"])
             planning.append(plan[0]["Planning Time"])
-    line("in the database: execution p50 / p99 (ms)",
-         f"{percentile(execution, 50):.3f} / {percentile(execution, 99):.3f}")
-    line("in the database: planning p50 (ms)",
-         f"{percentile(planning, 50):.3f}")
+    line(
+        "in the database: execution p50 / p99 (ms)",
+        f"{percentile(execution, 50):.3f} / {percentile(execution, 99):.3f}",
+    )
+    line("in the database: planning p50 (ms)", f"{percentile(planning, 50):.3f}")
     timings = []
     for lon, lat in points:
         start = time.perf_counter()
         commune_locate(lon=lon, lat=lat)
         timings.append((time.perf_counter() - start) * 1000)
-    line("commune_locate() from Python, one round trip: p50 / p99 (ms)",
-         f"{percentile(timings, 50):.3f} / {percentile(timings, 99):.3f}")
+    line(
+        "commune_locate() from Python, one round trip: p50 / p99 (ms)",
+        f"{percentile(timings, 50):.3f} / {percentile(timings, 99):.3f}",
+    )
 
 
 def bench_http(samples: int) -> None:
@@ -101,9 +104,18 @@ def bench_http(samples: int) -> None:
     env = {**os.environ, "DJANGO_DEBUG": "0", "DJANGO_ALLOWED_HOSTS": "127.0.0.1"}
     # gunicorn with one sync worker: one persistent database connection, as in production.
     server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "gis_portal.wsgi", "--workers", "1",
-         "--bind", f"127.0.0.1:{port}"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "gis_portal.wsgi",
+            "--workers",
+            "1",
+            "--bind",
+            f"127.0.0.1:{port}",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         base = f"http://127.0.0.1:{port}/api/v1/locate"
@@ -120,8 +132,10 @@ def bench_http(samples: int) -> None:
             start = time.perf_counter()
             urllib.request.urlopen(f"{base}?lat={lat}&lon={lon}", timeout=5).read()
             timings.append((time.perf_counter() - start) * 1000)
-        line("GET /api/v1/locate over HTTP (gunicorn, 1 worker): p50 / p99 (ms)",
-             f"{percentile(timings, 50):.3f} / {percentile(timings, 99):.3f}")
+        line(
+            "GET /api/v1/locate over HTTP (gunicorn, 1 worker): p50 / p99 (ms)",
+            f"{percentile(timings, 50):.3f} / {percentile(timings, 99):.3f}",
+        )
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -145,8 +159,10 @@ def bench_bulk(dsn: str, label: str, points: int, repeat: int) -> None:
         communes = cursor.fetchone()[0]
         cursor.execute("SELECT count(*) FROM boundaries_adminunitpart WHERE level = 'commune'")
         pieces = cursor.fetchone()[0]
-        print(f"Bulk join, {points:,} random points in Điện Biên vs {label}: "
-              f"{communes:,} communes, {pieces:,} subdivided pieces (median of {repeat})")
+        print(
+            f"Bulk join, {points:,} random points in Điện Biên vs {label}: "
+            f"{communes:,} communes, {pieces:,} subdivided pieces (median of {repeat})"
+        )
         cursor.execute("SELECT to_regclass('bench_points') IS NOT NULL")
         if cursor.fetchone()[0]:
             cursor.execute("SELECT count(*) FROM bench_points")
@@ -183,8 +199,10 @@ def bench_bulk(dsn: str, label: str, points: int, repeat: int) -> None:
 
 def dsn_for(name: str) -> str:
     db = settings.DATABASES["default"]
-    return (f"host={db['HOST']} port={db['PORT']} dbname={name} "
-            f"user={db['USER']} password={db['PASSWORD']}")
+    return (
+        f"host={db['HOST']} port={db['PORT']} dbname={name} "
+        f"user={db['USER']} password={db['PASSWORD']}"
+    )
 
 
 def ensure_national_database() -> None:
@@ -202,10 +220,17 @@ def ensure_national_database() -> None:
     if communes < 3321:
         print(f"Importing the national file into {BENCH_DB} (once)…", flush=True)
         start = time.perf_counter()
-        subprocess.run([*manage, "boundaries_import", "--gpkg", str(NATIONAL_FILE)],
-                       cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
-        line("national import (3,321 communes, ~7.1 M vertices) (s)",
-             f"{time.perf_counter() - start:.1f}")
+        subprocess.run(
+            [*manage, "boundaries_import", "--gpkg", str(NATIONAL_FILE)],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        line(
+            "national import (3,321 communes, ~7.1 M vertices) (s)",
+            f"{time.perf_counter() - start:.1f}",
+        )
 
 
 def main() -> None:
@@ -220,13 +245,16 @@ def main() -> None:
     bench_single(args.samples)
     if not args.no_http:
         bench_http(min(args.samples, 1000))
-    bench_bulk(dsn_for(settings.DATABASES["default"]["NAME"]), "Điện Biên", args.points,
-               args.repeat)
+    bench_bulk(
+        dsn_for(settings.DATABASES["default"]["NAME"]), "Điện Biên", args.points, args.repeat
+    )
     if not args.no_national:
         ensure_national_database()
         bench_bulk(dsn_for(BENCH_DB), "the national set", args.points, args.repeat)
-    print("Targets: single lookup p50 ≤ 0.2 ms in the database; subdivided ≥ 3× faster than raw;"
-          " 1 M points against the national set ≤ 3 s.")
+    print(
+        "Targets: single lookup p50 ≤ 0.2 ms in the database; subdivided ≥ 3× faster than raw;"
+        " 1 M points against the national set ≤ 3 s."
+    )
 
 
 if __name__ == "__main__":

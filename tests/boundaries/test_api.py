@@ -14,7 +14,10 @@ def test_locate_returns_province_district_and_commune(api_client):
     assert body["province"] == {"code": "11", "name": "Điện Biên", "full_name": "Tỉnh Điện Biên"}
     assert body["district"]["code"] == "094"
     assert body["commune"] == {
-        "code": "03334", "name": "Mường Thanh", "full_name": "Phường Mường Thanh", "type": "phường",
+        "code": "03334",
+        "name": "Mường Thanh",
+        "full_name": "Phường Mường Thanh",
+        "type": "phường",
     }
     assert body["method"] == "contains"
     assert body["distance_m"] == 0.0
@@ -37,7 +40,7 @@ def test_locate_returns_province_district_and_commune(api_client):
         ({**MUONG_THANH, "at": "01/07/2025"}, "at", "YYYY-MM-DD"),
     ],
 )
-def test_locate_rejects_bad_coordinates_with_the_field_and_reason(api_client, params, field, message):
+def test_locate_rejects_bad_coordinates_with_field_and_reason(api_client, params, field, message):
     response = api_client.get("/api/v1/locate", params)
     assert response.status_code == 400
     body = response.json()
@@ -57,7 +60,9 @@ def test_locate_outside_names_the_neighbouring_province(api_client, lai_chau_out
     response = api_client.get("/api/v1/locate", {"lat": "22.40", "lon": "103.45"})
     assert response.status_code == 422
     assert response.json()["province"] == {
-        "code": "12", "name": "Lai Châu", "full_name": "Tỉnh Lai Châu",
+        "code": "12",
+        "name": "Lai Châu",
+        "full_name": "Tỉnh Lai Châu",
     }
 
 

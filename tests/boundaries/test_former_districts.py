@@ -24,8 +24,7 @@ EXPECTED = {
 def test_each_former_district_has_its_communes():
     districts = AdminUnit.objects.filter(edition__slug="2025", level="district")
     actual = {
-        d.code: (d.full_name, sorted(d.children.values_list("code", flat=True)))
-        for d in districts
+        d.code: (d.full_name, sorted(d.children.values_list("code", flat=True))) for d in districts
     }
     assert actual == EXPECTED
 

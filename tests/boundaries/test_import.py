@@ -6,8 +6,8 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import CommandError, call_command
 from django.contrib.gis.geos import MultiPolygon
+from django.core.management import CommandError, call_command
 from django.db import connection
 
 from boundaries.models import AdminUnit, AdminUnitPart, Edition
@@ -59,8 +59,15 @@ def test_dry_run_reports_what_it_would_do_and_writes_nothing(scratch_edition):
     province_path, commune_path = dien_bien_paths()
     out = StringIO()
     call_command(
-        "boundaries_import", "--edition", "scratch", "--dry-run",
-        "--provinces", str(province_path), "--communes", str(commune_path), stdout=out,
+        "boundaries_import",
+        "--edition",
+        "scratch",
+        "--dry-run",
+        "--provinces",
+        str(province_path),
+        "--communes",
+        str(commune_path),
+        stdout=out,
     )
     assert "[dry run] would have created 56" in out.getvalue()
     assert not AdminUnit.objects.filter(edition=scratch_edition).exists()
@@ -68,9 +75,13 @@ def test_dry_run_reports_what_it_would_do_and_writes_nothing(scratch_edition):
 
 
 def test_invalid_geometry_is_repaired_and_reported(tmp_path, scratch_edition):
-    path = _geojson(tmp_path, "p.geojson", [
-        _feature(BOWTIE, code="11", name="Điện Biên", fullName="Tỉnh Điện Biên"),
-    ])
+    path = _geojson(
+        tmp_path,
+        "p.geojson",
+        [
+            _feature(BOWTIE, code="11", name="Điện Biên", fullName="Tỉnh Điện Biên"),
+        ],
+    )
     report = boundaries_import(edition=scratch_edition, province_path=path)
     assert report.repaired[0][0] == "11"
     assert "Self-intersection" in report.repaired[0][1]
@@ -92,20 +103,33 @@ def test_a_missing_required_property_is_named(tmp_path, scratch_edition):
 
 
 def test_an_error_in_a_later_feature_leaves_nothing_written(tmp_path, scratch_edition):
-    path = _geojson(tmp_path, "p.geojson", [
-        _feature(SQUARE, code="11", name="Điện Biên", fullName="Tỉnh Điện Biên"),
-        _feature(SQUARE, code="", name="Lai Châu", fullName="Tỉnh Lai Châu"),
-    ])
+    path = _geojson(
+        tmp_path,
+        "p.geojson",
+        [
+            _feature(SQUARE, code="11", name="Điện Biên", fullName="Tỉnh Điện Biên"),
+            _feature(SQUARE, code="", name="Lai Châu", fullName="Tỉnh Lai Châu"),
+        ],
+    )
     with pytest.raises(SourceError, match="feature #2: empty required property: code"):
         boundaries_import(edition=scratch_edition, province_path=path)
     assert not AdminUnit.objects.filter(edition=scratch_edition).exists()
 
 
 def test_a_commune_whose_province_is_not_loaded_is_refused(tmp_path, scratch_edition):
-    path = _geojson(tmp_path, "c.geojson", [
-        _feature(SQUARE, code="03334", name="Mường Thanh", fullName="Phường Mường Thanh",
-                 provinceCode="11"),
-    ])
+    path = _geojson(
+        tmp_path,
+        "c.geojson",
+        [
+            _feature(
+                SQUARE,
+                code="03334",
+                name="Mường Thanh",
+                fullName="Phường Mường Thanh",
+                provinceCode="11",
+            ),
+        ],
+    )
     with pytest.raises(SourceError, match="province 11 is not loaded in edition scratch"):
         boundaries_import(edition=scratch_edition, commune_path=path)
 
@@ -154,15 +178,19 @@ def test_every_piece_of_every_unit_is_small():
 def test_national_geopackage_xz_imports_one_province(scratch_edition):
     national = Path(dien_bien_paths()[0]).parent.parent / "vietnam" / "vietnam_2025.gpkg.xz"
     report = boundaries_import(
-        edition=scratch_edition, province_path=national, commune_path=national,
+        edition=scratch_edition,
+        province_path=national,
+        commune_path=national,
         province_codes={"11"},
     )
     assert len(report.created) == 56  # province, 45 communes, 10 former districts
     codes = set(
-        AdminUnit.objects.filter(edition=scratch_edition, level="commune")
-        .values_list("code", flat=True)
+        AdminUnit.objects.filter(edition=scratch_edition, level="commune").values_list(
+            "code", flat=True
+        )
     )
     assert codes == set(
-        AdminUnit.objects.filter(edition__slug="2025", level="commune")
-        .values_list("code", flat=True)
+        AdminUnit.objects.filter(edition__slug="2025", level="commune").values_list(
+            "code", flat=True
+        )
     )
