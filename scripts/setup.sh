@@ -110,5 +110,7 @@ export DB_NAME DB_USER DB_PASSWORD DB_PORT
 .venv/bin/python manage.py migrate --noinput -v 0
 if [ "$LOAD_BOUNDARIES" -eq 1 ]; then
   .venv/bin/python manage.py boundaries_import --if-empty
+  # Categories, agencies, special zones and rules authored in data/routing (idempotent).
+  .venv/bin/python manage.py routing_load
 fi
 log "ready"
