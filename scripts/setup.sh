@@ -77,7 +77,7 @@ fi
 redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null || { echo "setup.sh: Redis did not start" >&2; exit 1; }
 
 # --- 4. role, database, PostGIS ----------------------------------------------------------
-psql_admin() { as_postgres psql -p "$DB_PORT" -v ON_ERROR_STOP=1 -qtA "$@"; }
+psql_admin() { PGOPTIONS="-c client_min_messages=warning" as_postgres psql -p "$DB_PORT" -v ON_ERROR_STOP=1 -qtA "$@"; }
 if [ "$(psql_admin -c "SELECT 1 FROM pg_roles WHERE rolname = '$DB_USER'")" != "1" ]; then
   log "creating role $DB_USER"
   psql_admin -c "CREATE ROLE \"$DB_USER\" LOGIN CREATEDB PASSWORD '$DB_PASSWORD'"
@@ -110,5 +110,7 @@ export DB_NAME DB_USER DB_PASSWORD DB_PORT
 .venv/bin/python manage.py migrate --noinput -v 0
 if [ "$LOAD_BOUNDARIES" -eq 1 ]; then
   .venv/bin/python manage.py boundaries_import --if-empty
+  # Categories, agencies, special zones and rules authored in data/routing (idempotent).
+  .venv/bin/python manage.py routing_load
 fi
 log "ready"

@@ -44,7 +44,7 @@ def _repaired(geom: GEOSGeometry) -> GEOSGeometry:
             [bytes(geom.wkb)],
         )
         (wkb,) = cursor.fetchone()
-    return GEOSGeometry(bytes(wkb), srid=4326)
+    return GEOSGeometry(memoryview(bytes(wkb)), srid=4326)
 
 
 def _upsert(
