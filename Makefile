@@ -1,7 +1,7 @@
 # Two commands do all set-up on a fresh Debian 12 machine:
 #   make run   — install what is missing, start PostgreSQL/Redis, load boundaries, serve the portal
 #   make test  — the same set-up, then the whole test suite
-.PHONY: setup run test lint bench bench-national
+.PHONY: setup run test lint bench bench-maps
 
 PY := .venv/bin/python
 HOST ?= 127.0.0.1
@@ -24,3 +24,8 @@ lint:
 
 bench: setup
 	$(PY) bench/locate_bench.py $(BENCH_ARGS)
+
+# Maps layers at scale, against a database filled once with synthetic reports (see README).
+MAPS_BENCH_DB ?= gis_portal_maps_bench
+bench-maps: setup
+	DB_NAME=$(MAPS_BENCH_DB) $(PY) bench/maps_bench.py $(BENCH_ARGS)

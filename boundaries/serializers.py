@@ -7,7 +7,7 @@ from rest_framework_gis.serializers import GeoFeatureModelSerializer
 from boundaries.models import AdminUnit
 
 
-def _finite(value: float, field: str) -> float:
+def finite_number(value: float, field: str) -> float:
     if not math.isfinite(value):
         raise serializers.ValidationError(
             f"{field} phải là một số hữu hạn (không phải NaN/vô cực)."
@@ -26,18 +26,23 @@ NUMBER_ERRORS = {
 DATE_ERRORS = {"invalid": "phải là ngày dạng YYYY-MM-DD."}
 
 
-class LocateInputSerializer(serializers.Serializer):
+class CoordinatesSerializer(serializers.Serializer):
+    """WGS 84 `lat`/`lon` query parameters: present, numeric, finite and in range."""
+
     lat = serializers.FloatField(min_value=-90, max_value=90, error_messages=NUMBER_ERRORS)
     lon = serializers.FloatField(min_value=-180, max_value=180, error_messages=NUMBER_ERRORS)
+
+    def validate_lat(self, value: float) -> float:
+        return finite_number(value, "lat")
+
+    def validate_lon(self, value: float) -> float:
+        return finite_number(value, "lon")
+
+
+class LocateInputSerializer(CoordinatesSerializer):
     at = serializers.DateField(
         required=False, input_formats=["%Y-%m-%d"], error_messages=DATE_ERRORS
     )
-
-    def validate_lat(self, value: float) -> float:
-        return _finite(value, "lat")
-
-    def validate_lon(self, value: float) -> float:
-        return _finite(value, "lon")
 
 
 class UnitRefSerializer(serializers.Serializer):
@@ -111,4 +116,4 @@ class BoundaryQuerySerializer(serializers.Serializer):
     )
 
     def validate_simplify(self, value: float) -> float:
-        return _finite(value, "simplify")
+        return finite_number(value, "simplify")

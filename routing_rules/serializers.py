@@ -1,19 +1,9 @@
-import math
-
 from rest_framework import serializers
 from rest_framework_gis.fields import GeometryField
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
+from boundaries.serializers import CoordinatesSerializer
 from routing_rules.models import Agency, Category, SpecialZone
-
-NUMBER_ERRORS = {
-    "required": "bắt buộc phải có.",
-    "null": "bắt buộc phải có.",
-    "invalid": "phải là một số.",
-    "max_value": "phải nhỏ hơn hoặc bằng {max_value}.",
-    "min_value": "phải lớn hơn hoặc bằng {min_value}.",
-    "max_string_length": "quá dài.",
-}
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -98,16 +88,8 @@ class SpecialZoneQuerySerializer(serializers.Serializer):
     )
 
 
-def _finite(value: float, field: str) -> float:
-    if not math.isfinite(value):
-        raise serializers.ValidationError(f"{field} phải là một số hữu hạn.")
-    return value
-
-
-class RoutePreviewQuerySerializer(serializers.Serializer):
+class RoutePreviewQuerySerializer(CoordinatesSerializer):
     category = serializers.SlugField(error_messages={"required": "bắt buộc phải có."})
-    lat = serializers.FloatField(min_value=-90, max_value=90, error_messages=NUMBER_ERRORS)
-    lon = serializers.FloatField(min_value=-180, max_value=180, error_messages=NUMBER_ERRORS)
     urgent = serializers.BooleanField(required=False, default=False)
     text = serializers.CharField(required=False, default="", allow_blank=True, max_length=5000)
     at = serializers.DateTimeField(
@@ -118,12 +100,6 @@ class RoutePreviewQuerySerializer(serializers.Serializer):
         if not Category.objects.filter(code=value, is_active=True).exists():
             raise serializers.ValidationError(f"không có lĩnh vực đang dùng mã «{value}».")
         return value
-
-    def validate_lat(self, value: float) -> float:
-        return _finite(value, "lat")
-
-    def validate_lon(self, value: float) -> float:
-        return _finite(value, "lon")
 
 
 class RuleRefSerializer(serializers.Serializer):
