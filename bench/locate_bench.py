@@ -177,7 +177,9 @@ def bench_bulk(dsn: str, label: str, points: int, repeat: int) -> None:
                 "WHERE u.level = 'province' AND u.code = '11'",
                 [points],
             )
-            cursor.execute("CREATE INDEX bench_points_geom ON bench_points USING gist (geom)")
+        cursor.execute(
+            "CREATE INDEX IF NOT EXISTS bench_points_geom ON bench_points USING gist (geom)"
+        )
         for order in ("random order", "clustered on the spatial index"):
             if order.startswith("random"):
                 cursor.execute(
