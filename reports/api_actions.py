@@ -13,6 +13,7 @@ from reports.errors import ReportInvalid
 from reports.models import Extension
 from reports.serializers import (
     AssignSerializer,
+    CategoryChangeSerializer,
     CommentInputSerializer,
     CommentSerializer,
     EmptySerializer,
@@ -29,7 +30,7 @@ from reports.serializers import (
     ReportDetailSerializer,
     ResultSubmitSerializer,
 )
-from reports.services import accounts, citizen, identity, moderation, workflow
+from reports.services import accounts, citizen, identity, moderation, recategorize, workflow
 from reports.views import report_detail_data
 
 
@@ -52,6 +53,10 @@ ACTIONS = {
     "assign": (
         AssignSerializer,
         lambda u, r, d: workflow.report_assign(actor=u, report=r, **d),
+    ),
+    "category": (
+        CategoryChangeSerializer,
+        lambda u, r, d: recategorize.report_category_change(actor=u, report=r, **d),
     ),
     "start": (EmptySerializer, lambda u, r, d: workflow.report_start(actor=u, report=r)),
     "extension": (

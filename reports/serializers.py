@@ -81,6 +81,12 @@ class AssignSerializer(serializers.Serializer):
     )
 
 
+class CategoryChangeSerializer(serializers.Serializer):
+    category = serializers.SlugRelatedField(slug_field="code", queryset=Category.objects.all())
+    reason = serializers.CharField(max_length=2000)
+    reroute = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+
 class InviteSerializer(serializers.Serializer):
     agencies = serializers.SlugRelatedField(
         slug_field="code", queryset=Agency.objects.all(), many=True

@@ -16,8 +16,10 @@ from reports.models import Rating, Report, Role
 from reports.routing import suggest_agency
 from reports.services import accounts, citizen
 from reports.services.identity import identity_reveal
+from reports.services.recategorize import CHANGEABLE
 from reports.services.submission import report_submit
 from routing_rules.models import Agency
+from routing_rules.selectors import category_list
 
 HOTLINES = [("113", "Công an"), ("114", "Cứu hỏa, cứu nạn"), ("115", "Cấp cứu y tế")]
 
@@ -116,6 +118,8 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
     if context["is_ioc"] or context["is_handler"]:
         context["agencies"] = Agency.objects.filter(is_active=True).order_by("kind", "name")
         context["pending_extensions"] = report.extensions.filter(state="pending")
+    if context["is_ioc"] and report.status in CHANGEABLE:
+        context["categories"] = category_list()
     if context["is_ioc"] and report.status in (
         Report.Status.SUBMITTED,
         Report.Status.RETURNED,

@@ -29,6 +29,7 @@ class Transition(models.Model):
         MERGED_IN = "merged_in", "Nhận phản ánh trùng"
         OVERDUE = "overdue", "Quá hạn"
         STATUS_NOTICE = "status_notice", "Thông báo tình trạng"
+        RECATEGORIZE = "recategorize", "Đổi lĩnh vực"
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="transitions")
     action = models.CharField(max_length=30, choices=Action.choices)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from reports.deadlines import deadline_after, deadline_extend
 from reports.errors import ReportInvalid, ReportStateConflict
 from reports.models import Assignment, Extension, Report, Result, Transition, User
-from reports.routing import suggest_agency
+from reports.routing import Suggestion, suggest_agency
 from reports.services.common import (
     is_ioc,
     report_lock,
@@ -81,6 +81,30 @@ def report_assign(
             f"Cần nêu lý do khi chọn cơ quan khác với đề xuất ({suggestion.agency.name}).",
             field="override_reason",
         )
+    return assignment_create(
+        actor=actor,
+        report=report,
+        agency=agency,
+        suggestion=suggestion,
+        override_reason=override_reason,
+        coordinators=coordinators,
+    )
+
+
+def assignment_create(
+    *,
+    actor: User,
+    report: Report,
+    agency: Agency,
+    suggestion: Suggestion,
+    override_reason: str = "",
+    coordinators: Iterable[Agency] = (),
+    reason: str = "",
+) -> Assignment:
+    """Make `agency` the handler from now on, with a fresh deadline.
+
+    Callers hold the report's row lock and have checked the actor's rights and the status.
+    """
     now = timezone.now()
     report.assignments.filter(active=True).update(active=False)
     assignment = Assignment.objects.create(
@@ -105,7 +129,7 @@ def report_assign(
         action=Action.ASSIGN,
         actor=actor,
         to_status=Status.ASSIGNED,
-        reason=f"Chuyển {agency.name} xử lý.",
+        reason=reason or f"Chuyển {agency.name} xử lý.",
         data={
             "agency": agency.code,
             "suggested": suggestion.agency.code if suggestion.agency else None,
