@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 
 from boundaries.services.editions import EDITION_2025, edition_ensure
 from boundaries.services.importing import boundaries_import
+from routing_rules.models import Agency
 
 
 def dien_bien_paths() -> tuple[Path, Path]:
@@ -29,3 +30,24 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture
 def api_client() -> APIClient:
     return APIClient()
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploaded files of a test go to its own temporary folder, never into the repository."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def ubnd_dbp(db) -> Agency:
+    """The ward UBND that handles points in Phường Điện Biên Phủ (03127)."""
+    agency, _ = Agency.objects.get_or_create(
+        code="ubnd-dien-bien-phu",
+        defaults={
+            "name": "UBND phường Điện Biên Phủ",
+            "kind": Agency.Kind.COMMUNE_UBND,
+            "jurisdiction_codes": ["03127"],
+        },
+    )
+    return agency

@@ -33,16 +33,6 @@ def road_category(db):
 
 
 @pytest.fixture
-def ubnd_dbp(db):
-    return AgencyFactory(
-        code="ubnd-dien-bien-phu",
-        name="UBND phường Điện Biên Phủ",
-        kind=Agency.Kind.COMMUNE_UBND,
-        jurisdiction_codes=["03127"],
-    )
-
-
-@pytest.fixture
 def ubnd_mt(db):
     return AgencyFactory(
         code="ubnd-muong-thanh",

@@ -6,8 +6,7 @@ import pytest
 
 from reports.models import Role
 from reports.open311.services.clients import api_client_issue
-from routing_rules.models import Agency
-from tests.reports.factories import AgencyFactory, CategoryFactory, UserFactory
+from tests.reports.factories import CategoryFactory, UserFactory
 
 # Phường Điện Biên Phủ (03127): an interior point; and one in Hà Nội, outside the province.
 DBP = (103.0578, 21.4156)
@@ -27,12 +26,6 @@ def isolated_rate_limits(settings):
     settings.OPEN311_RATE_LIMIT_PREFIX = f"test-open311:{uuid.uuid4().hex}"
 
 
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
 @pytest.fixture
 def category(db):
     return CategoryFactory(
@@ -49,16 +42,6 @@ def category(db):
 def road_category(db):
     return CategoryFactory(
         code="ha-tang-duong", name="Đường, vỉa hè", group="Hạ tầng đô thị", sort_order=2
-    )
-
-
-@pytest.fixture
-def ubnd_dbp(db):
-    return AgencyFactory(
-        code="ubnd-dien-bien-phu",
-        name="UBND phường Điện Biên Phủ",
-        kind=Agency.Kind.COMMUNE_UBND,
-        jurisdiction_codes=["03127"],
     )
 
 

@@ -4,7 +4,6 @@ import pytest
 
 from reports.models import Role
 from reports.services.submission import report_submit
-from routing_rules.models import Agency
 from tests.reports.factories import AgencyFactory, CategoryFactory, UserFactory
 
 # Phường Điện Biên Phủ (03127) and Phường Mường Thanh (03334): interior points.
@@ -17,25 +16,9 @@ REPORTER_EMAIL = "bimat.reporter@example.test"
 REPORTER_ID = 987654
 
 
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
 @pytest.fixture
 def category(db):
     return CategoryFactory(code="ve-sinh-moi-truong", name="Vệ sinh môi trường")
-
-
-@pytest.fixture
-def ubnd_dbp(db):
-    return AgencyFactory(
-        code="ubnd-dien-bien-phu",
-        name="UBND phường Điện Biên Phủ",
-        kind=Agency.Kind.COMMUNE_UBND,
-        jurisdiction_codes=["03127"],
-    )
 
 
 @pytest.fixture
