@@ -12,15 +12,7 @@ from reports.services.workflow import assignment_create
 from routing_rules.models import Category
 
 Status = Report.Status
-CHANGEABLE = (
-    Status.SUBMITTED,
-    Status.RETURNED,
-    Status.ASSIGNED,
-    Status.IN_PROGRESS,
-    Status.REOPENED,
-)
-# An agency is handling the case: a new category may move it elsewhere.
-HANDLED = (Status.ASSIGNED, Status.IN_PROGRESS, Status.REOPENED)
+CHANGEABLE = (Status.SUBMITTED, Status.RETURNED, *Report.AGENCY_STATUSES)
 
 
 @dataclass(frozen=True)
@@ -54,7 +46,8 @@ def report_category_change(
     report.category = category
     suggestion = suggest_agency(report)
     moves = (
-        report.status in HANDLED
+        # An agency is handling the case: the new category may move it elsewhere.
+        report.status in Report.AGENCY_STATUSES
         and suggestion.agency is not None
         and suggestion.agency.pk != report.current_agency_id
     )

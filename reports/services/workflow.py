@@ -161,7 +161,7 @@ def report_start(*, actor: User, report: Report) -> Report:
 def extension_request(*, actor: User, report: Report, days: int, reason: str) -> Extension:
     report = report_lock(user=actor, report=report)
     require_handler(actor, report)
-    require_status(report, Status.ASSIGNED, Status.IN_PROGRESS, Status.REOPENED)
+    require_status(report, *Report.AGENCY_STATUSES)
     reason = _required_text(reason, "reason", "lý do xin gia hạn")
     if not 1 <= int(days) <= 30:
         raise ReportInvalid("Số ngày gia hạn phải từ 1 đến 30 ngày làm việc.", field="days")
@@ -228,7 +228,7 @@ def report_invite_coordinators(
         is_ioc(actor) or actor.agency_id == report.current_agency_id,
         "Chỉ IOC hoặc cơ quan chủ trì được mời cơ quan phối hợp.",
     )
-    require_status(report, Status.ASSIGNED, Status.IN_PROGRESS, Status.REOPENED)
+    require_status(report, *Report.AGENCY_STATUSES)
     assignment = report.assignments.get(active=True)
     agencies = [a for a in agencies if a.pk != report.current_agency_id]
     if not agencies:
@@ -250,7 +250,7 @@ def report_send_back(*, actor: User, report: Report, reason: str) -> Report:
     """The agency says the case is not theirs; it goes back to the IOC inbox."""
     report = report_lock(user=actor, report=report)
     require_handler(actor, report)
-    require_status(report, Status.ASSIGNED, Status.IN_PROGRESS, Status.REOPENED)
+    require_status(report, *Report.AGENCY_STATUSES)
     reason = _required_text(reason, "reason", "lý do chuyển lại")
     report.assignments.filter(active=True).update(active=False)
     report.current_agency = None
@@ -270,7 +270,7 @@ def report_send_back(*, actor: User, report: Report, reason: str) -> Report:
 def result_submit(*, actor: User, report: Report, text: str) -> Result:
     report = report_lock(user=actor, report=report)
     require_handler(actor, report)
-    require_status(report, Status.ASSIGNED, Status.IN_PROGRESS, Status.REOPENED)
+    require_status(report, *Report.AGENCY_STATUSES)
     text = _required_text(text, "text", "nội dung kết quả xử lý")
     result = Result.objects.create(
         report=report, agency=report.current_agency, author=actor, text=text
