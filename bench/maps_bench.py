@@ -4,10 +4,12 @@ Usage (a database filled by `manage.py reports_synthesize --count 1000000`):
 
     DB_NAME=gis_portal .venv/bin/python bench/maps_bench.py [--runs 40] [--esda-permutations 999]
 
-Prints p50/p95 in milliseconds for: point tiles at z 14 (target p95 ≤ 50 ms, no tile cache),
-aggregated count tiles at z 7–8 and the pending-case heatmap at z 8 (≤ 150 ms), the Gi* layer
-for Điện Biên at 500 m cells (≤ 200 ms), and each against its naive version: raw point tiles
-at low zoom, and PySAL esda G_Local with permutations.
+Prints p50/p95 in milliseconds for: point tiles at z 10, 14 and 16 in random public places and
+at z 10–16 over every report in the city centre (target p95 ≤ 50 ms, no tile cache; z 10–15
+from the point-cell table, each against the same cells aggregated live), aggregated count tiles
+at z 7–8 and the pending-case heatmap at z 8 (≤ 150 ms), the Gi* layer for Điện Biên at 500 m
+cells (≤ 200 ms), and each against its naive version: raw point tiles at low zoom, and PySAL
+esda G_Local with permutations.
 """
 
 import argparse
@@ -25,7 +27,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from maps import hexgrid, layers, tiles  # noqa: E402
+from maps import cells, hexgrid, layers, tiles  # noqa: E402
 from maps.hotspots import gi_star_esda  # noqa: E402
 from reports.map_selectors import (  # noqa: E402
     MapFilters,
@@ -82,12 +84,41 @@ def main() -> None:
     public = map_public_reports()
     none = MapFilters()
 
-    def point_tile(k):
-        p = sample[k % len(sample)]
-        x, y = tile_of(p.x, p.y, 14)
-        tiles.report_tile(reports=public, filters=none, z=14, x=x, y=y)
+    for z in (10, 14, 16):
 
-    line("point tile z14 (public, uncached)", *timed(point_tile, args.runs), target=50)
+        def point_tile(k, z=z, klasses=cells.PUBLIC_KLASSES):
+            p = sample[k % len(sample)]
+            x, y = tile_of(p.x, p.y, z)
+            tiles.report_tile(reports=public, filters=none, z=z, x=x, y=y, klasses=klasses)
+
+        line(
+            f"point tile z{z} (public, random places, no tile cache)",
+            *timed(point_tile, args.runs),
+            target=50,
+        )
+        if z < tiles.FULL_DETAIL_ZOOM:
+            line(
+                "  same, cells aggregated live", *timed(lambda k, f=point_tile: f(k, klasses=()), 5)
+            )
+
+    # Worst case: every report, in the densest area (Điện Biên Phủ city centre).
+    everything = map_analysis_reports(user=analyst)
+    for z in (10, 12, 14, 16):
+        x, y = tile_of(103.0578, 21.4156, z)
+
+        def centre_tile(k, z=z, x=x, y=y, klasses=cells.ALL_KLASSES):
+            tiles.report_tile(reports=everything, filters=none, z=z, x=x, y=y, klasses=klasses)
+
+        line(
+            f"point tile z{z} (analysis, all reports, city centre)",
+            *timed(centre_tile, args.runs),
+            target=50,
+        )
+        if z < tiles.FULL_DETAIL_ZOOM:
+            line(
+                "  same, cells aggregated live",
+                *timed(lambda k, f=centre_tile: f(k, klasses=()), 5),
+            )
 
     low = [(z, *tile_of(103.0578 + rng.uniform(-0.5, 0.5), 21.6, z)) for z in (7, 8)]
 

@@ -15,9 +15,6 @@ from reports.map_selectors import MapFilters, map_reports_sql, map_unit_stats
 CHOROPLETH_SIMPLIFY_DEG = 0.0005
 
 
-ALL_KLASSES = ("public", "open", "other")
-
-
 def _hex_rows(*, reports, size: float, filters: MapFilters | None, klasses: tuple) -> list:
     """Per-hexagon counts from the cell cache when it can answer, else from the reports."""
     if filters is not None and klasses and cells.cells_usable(filters):
@@ -28,17 +25,17 @@ def _hex_rows(*, reports, size: float, filters: MapFilters | None, klasses: tupl
 
 def heatmap_layer(*, reports, size: float, filters: MapFilters | None = None) -> dict:
     """Open reports per hexagon, each weighted by its age in days (older cases weigh more)."""
-    rows = _hex_rows(reports=reports, size=size, filters=filters, klasses=("open",))
-    cells = [
+    rows = _hex_rows(reports=reports, size=size, filters=filters, klasses=cells.OPEN_KLASSES)
+    hexagons = [
         {"i": i, "j": j, "count": int(n), "weight": round(float(age), 1)} for i, j, n, age in rows
     ]
-    top = max((c["weight"] for c in cells), default=0.0)
-    for cell in cells:
+    top = max((c["weight"] for c in hexagons), default=0.0)
+    for cell in hexagons:
         cell["intensity"] = round(cell["weight"] / top, 4) if top else 0.0
     return {
         "type": "FeatureCollection",
         "cell_size_m": size,
-        "features": hexgrid.hex_features(cells, size),
+        "features": hexgrid.hex_features(hexagons, size),
     }
 
 
@@ -48,7 +45,7 @@ def hotspot_cells(
     """Counts on every study-area cell (zeros included) and the Gi* result for them."""
     area = hexgrid.study_area(size=size)
     counts = np.zeros(len(area.i))
-    rows = _hex_rows(reports=reports, size=size, filters=filters, klasses=ALL_KLASSES)
+    rows = _hex_rows(reports=reports, size=size, filters=filters, klasses=cells.ALL_KLASSES)
     for i, j, n, _age in rows:
         k = area.index.get((i, j))
         if k is not None:
@@ -65,7 +62,7 @@ def hotspot_layer(
 ) -> dict:
     area, counts, result = hotspot_cells(reports=reports, size=size, filters=filters)
     keep = np.arange(len(counts)) if include_insignificant else np.nonzero(result.level)[0]
-    cells = [
+    hexagons = [
         {
             "i": int(area.i[k]),
             "j": int(area.j[k]),
@@ -83,7 +80,7 @@ def hotspot_layer(
         "cells_tested": int(len(counts)),
         "reports": int(counts.sum()),
         "correction": "Benjamini-Hochberg FDR",
-        "features": hexgrid.hex_features(cells, size),
+        "features": hexgrid.hex_features(hexagons, size),
     }
 
 

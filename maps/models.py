@@ -21,15 +21,18 @@ class ReportCell(models.Model):
         HEX8000 = "d", "Lục giác 8 km"
 
     class Klass(models.TextChoices):
-        PUBLIC = "public", "Công khai (đã có kết quả, không ẩn, không riêng tư)"
-        OPEN = "open", "Đang xử lý"
+        """Disjoint classes, so that each map reads the union it may see."""
+
+        PUBLIC_OPEN = "pub_open", "Công khai, đang xử lý"
+        PUBLIC_DONE = "pub_done", "Công khai, đã có kết quả"
+        OPEN = "open", "Đang xử lý, không công khai"
         OTHER = "other", "Khác"
 
     grid = models.CharField(max_length=1, choices=Grid.choices)
     cx = models.IntegerField()
     cy = models.IntegerField()
     category_id = models.BigIntegerField()
-    klass = models.CharField(max_length=6, choices=Klass.choices)
+    klass = models.CharField(max_length=8, choices=Klass.choices)
     n = models.IntegerField()
     # Sum of submission times (epoch seconds): total age at any moment is n·now − created_sum.
     created_sum = models.FloatField()
@@ -61,3 +64,27 @@ class CellRefresh(models.Model):
 
     def __str__(self) -> str:
         return f"{self.refreshed_at:%d/%m/%Y %H:%M}: {self.rows} ô"
+
+
+class PointCell(models.Model):
+    """Per map cell of a point tile below full detail (CELL tile units at zoom z) and visibility
+    class: how many reports fall in it and the one the tile shows for them (urgent first, then
+    newest); its rank is kept to choose among classes when a map shows several."""
+
+    z = models.SmallIntegerField()
+    cx = models.IntegerField()
+    cy = models.IntegerField()
+    klass = models.CharField(max_length=8, choices=ReportCell.Klass.choices)
+    n = models.IntegerField()
+    # A plain id, not a key: the tile reads the report back through the asking user's scope.
+    report_id = models.BigIntegerField()
+    urgent = models.SmallIntegerField()
+    created_us = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = "ô điểm phản ánh"
+        verbose_name_plural = "ô điểm phản ánh"
+        indexes = [models.Index(fields=["z", "klass", "cx", "cy"], name="maps_point_cell_lookup")]
+
+    def __str__(self) -> str:
+        return f"z{self.z}:{self.cx},{self.cy} {self.klass}: {self.n}"

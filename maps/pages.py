@@ -17,8 +17,9 @@ from routing_rules.models import Category
 def _context(**extra) -> dict:
     return {
         "data_credit": settings.DATA_CREDIT,
-        "base_tile_url": getattr(settings, "MAP_TILE_URL", ""),
+        "base_tile_url": settings.MAP_TILE_URL,
         "categories": Category.objects.filter(is_active=True).order_by("sort_order", "name"),
+        "status_labels": dict(Report.Status.choices),
         **extra,
     }
 
@@ -28,8 +29,9 @@ def public_map(request: HttpRequest) -> HttpResponse:
     context = _context(
         communes=unit_list(level="commune").select_related(None).only("code", "full_name"),
         districts=unit_list(level="district").select_related(None).only("code", "full_name"),
+        statuses=[(s, Report.Status(s).label) for s in Report.PUBLIC_STATUSES],
         tile_template=tiles,
-        max_features=getattr(settings, "MAPS_GEOJSON_MAX_FEATURES", 5000),
+        max_features=settings.MAPS_GEOJSON_MAX_FEATURES,
     )
     return render(request, "maps/public.html", context)
 

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_gis.pagination import GeoJsonPagination
 
-from maps import exports, hexgrid, layers, tiles
+from maps import cells, exports, hexgrid, layers, tiles
 from maps.filters import map_filters_parse
 from maps.serializers import OfficerReportFeatureSerializer, PublicReportFeatureSerializer
 from reports.deadlines import end_of_day, working_day_add
@@ -51,7 +51,7 @@ class FilteredMixin:
 class MapPagination(GeoJsonPagination):
     page_size = 1000
     page_size_query_param = "page_size"
-    max_page_size = getattr(settings, "MAPS_GEOJSON_MAX_FEATURES", 5000)
+    max_page_size = settings.MAPS_GEOJSON_MAX_FEATURES
 
 
 class PublicReportsView(FilteredMixin, generics.ListAPIView):
@@ -161,10 +161,10 @@ class TileView(FilteredMixin, APIView):
             if not user_is_analyst(request.user):
                 raise PermissionDenied("Chỉ cán bộ phân tích, giám sát, IOC xem được lớp này.")
             reports = map_analysis_reports(user=request.user)
-            klasses = layers.ALL_KLASSES
+            klasses = cells.ALL_KLASSES
         else:
             reports = map_public_reports()
-            klasses = ("public",)
+            klasses = cells.PUBLIC_KLASSES
         try:
             data = tiles.report_tile(
                 reports=reports, filters=filters, z=z, x=x, y=y, klasses=klasses

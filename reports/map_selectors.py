@@ -9,16 +9,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from reports.models import Media, Report, Role, User
-from reports.selectors import ALL_REPORT_ROLES, public_reports, report_scope
+from reports.selectors import ALL_REPORT_ROLES, PUBLIC, report_handled_ids
 
 Status = Report.Status
 
-# Public layer: what reports publishes, minus the reports whose reporter asked for privacy.
-RESOLVED_STATUSES = (Status.PUBLISHED,)
+# The public map: what reports makes public, minus the reports whose reporter asked for privacy.
+MAP_PUBLIC = PUBLIC & Q(private_result=False)
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ def map_filters_apply(reports: QuerySet[Report], filters: MapFilters) -> QuerySe
 
 def map_public_reports(*, filters: MapFilters | None = None) -> QuerySet[Report]:
     """Reports anyone may see on the public map: never hidden, never private-result ones."""
-    reports = public_reports().filter(hidden=False, private_result=False)
+    reports = Report.objects.filter(MAP_PUBLIC)
     return map_filters_apply(reports, filters or MapFilters())
 
 
@@ -81,9 +81,9 @@ def map_officer_reports(*, user, filters: MapFilters | None = None) -> QuerySet[
     """Open cases of the officer's own agency (handled or coordinated), nothing else."""
     if not user_is_officer(user):
         return Report.objects.none()
-    # report_scope is DISTINCT over joins; an id subquery keeps this queryset plain for SQL reuse.
-    scope_ids = report_scope(user=user).values("pk")
-    reports = Report.objects.filter(pk__in=scope_ids, status__in=Report.OPEN_STATUSES)
+    reports = Report.objects.filter(
+        pk__in=report_handled_ids(user=user), status__in=Report.OPEN_STATUSES
+    )
     return map_filters_apply(reports, filters or MapFilters())
 
 
@@ -169,15 +169,14 @@ def map_unit_stats(reports: QuerySet[Report], *, level: str) -> dict[int, dict]:
 
 
 def map_cache_source_sql() -> tuple[str, tuple]:
-    """Every report (hidden included) with what the maps cell cache groups by."""
+    """Every report (hidden included) with what the maps cell cache groups by: whether the
+    public map shows it (`is_public`) and whether it is still pending (`is_open`)."""
+    reports = Report.objects.annotate(
+        is_public=ExpressionWrapper(MAP_PUBLIC, output_field=BooleanField()),
+        is_open=ExpressionWrapper(Q(status__in=Report.OPEN_STATUSES), output_field=BooleanField()),
+    )
     return map_reports_sql(
-        Report.objects.all(),
-        "point",
-        "category_id",
-        "created_at",
-        "status",
-        "hidden",
-        "private_result",
+        reports, "id", "point", "category_id", "created_at", "urgent", "is_public", "is_open"
     )
 
 

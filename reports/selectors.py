@@ -20,8 +20,13 @@ ALL_REPORT_ROLES = {Role.IOC_OPERATOR, Role.SUPERVISOR, Role.ADMIN, Role.PLANNER
 LIST_RELATED = ("category", "commune", "district", "current_agency")
 
 
+# What anyone may open: verified reports the IOC has not hidden. A result the reporter asked to
+# keep private stays private (see the detail page); the report itself remains listed.
+PUBLIC = Q(status__in=Report.PUBLIC_STATUSES, hidden=False)
+
+
 def public_reports() -> QuerySet[Report]:
-    return Report.objects.filter(status=Status.PUBLISHED, hidden=False)
+    return Report.objects.filter(PUBLIC)
 
 
 def _authenticated(user) -> bool:
@@ -35,15 +40,20 @@ def report_scope(*, user: User | AnonymousUser | None) -> QuerySet[Report]:
     if user.is_superuser or user.role in ALL_REPORT_ROLES:
         return Report.objects.all()
     if user.role == Role.AGENCY_OFFICER:
-        if user.agency_id is None:
-            return Report.objects.none()
-        return Report.objects.filter(
-            Q(current_agency_id=user.agency_id)
-            | Q(assignments__active=True, assignments__coordinators=user.agency_id)
-        ).distinct()
+        return Report.objects.filter(Q(pk__in=report_handled_ids(user=user)) | PUBLIC)
     own = Q(identity__user=user) | Q(follows__user=user)
-    public = Q(status=Status.PUBLISHED, hidden=False)
-    return Report.objects.filter(own | public).distinct()
+    return Report.objects.filter(own | PUBLIC).distinct()
+
+
+def report_handled_ids(*, user: User) -> QuerySet:
+    """Ids of the cases an officer's agency handles or coordinates: its queue, and the reports
+    whose internal notes it sees (other public reports it only sees as the public does)."""
+    if user.role != Role.AGENCY_OFFICER or user.agency_id is None:
+        return Report.objects.none().values("pk")
+    return Report.objects.filter(
+        Q(current_agency_id=user.agency_id)
+        | Q(assignments__active=True, assignments__coordinators=user.agency_id)
+    ).values("pk")
 
 
 def report_get(*, user, reference: str) -> Report:
@@ -71,7 +81,7 @@ def user_sees_internal(*, user, report: Report) -> bool:
     if user.is_superuser or user.role in {Role.IOC_OPERATOR, Role.SUPERVISOR, Role.ADMIN}:
         return True
     if user.role == Role.AGENCY_OFFICER:
-        return report_scope(user=user).filter(pk=report.pk).exists()
+        return report_handled_ids(user=user).filter(pk=report.pk).exists()
     return False
 
 
@@ -106,7 +116,7 @@ def report_list_agency_queue(*, user) -> QuerySet[Report]:
     if user.role != Role.AGENCY_OFFICER or user.agency_id is None:
         return Report.objects.none()
     return (
-        report_scope(user=user)
+        Report.objects.filter(pk__in=report_handled_ids(user=user))
         .filter(status__in=(*Report.AGENCY_STATUSES, Status.RESULT_SUBMITTED))
         .select_related(*LIST_RELATED)
         .order_by("-urgent", "due_at", "created_at")

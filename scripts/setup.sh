@@ -67,6 +67,20 @@ for _ in $(seq 1 30); do
 done
 pg_isready -q -h 127.0.0.1 -p "$DB_PORT" || { echo "setup.sh: PostgreSQL did not start" >&2; exit 1; }
 
+# Map tiles read many scattered rows: give PostgreSQL a quarter of the memory (at most 4 GB,
+# PG_SHARED_BUFFERS_MB overrides) so they come from its own cache, and turn JIT off, which
+# compiles for longer than these short queries run. Restarts only when the setting changes.
+mem_mb=$(awk '/MemTotal/ {print int($2 / 1024)}' /proc/meminfo)
+want_mb="${PG_SHARED_BUFFERS_MB:-$(( mem_mb / 4 > 4096 ? 4096 : mem_mb / 4 ))}"
+have_mb=$(as_postgres psql -p "$DB_PORT" -qtAc "SELECT setting::bigint * 8 / 1024 FROM pg_settings WHERE name = 'shared_buffers'")
+if [ "$have_mb" != "$want_mb" ]; then
+  log "PostgreSQL: shared_buffers ${have_mb} MB -> ${want_mb} MB, jit off (restart)"
+  as_postgres psql -p "$DB_PORT" -qtAc "ALTER SYSTEM SET shared_buffers = '${want_mb}MB'"
+  as_postgres psql -p "$DB_PORT" -qtAc "ALTER SYSTEM SET jit = off"
+  $SUDO pg_ctlcluster "$PG_VERSION" main restart
+  for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p "$DB_PORT" && break; sleep 1; done
+fi
+
 # --- 3. Redis running --------------------------------------------------------------------
 if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
   log "starting Redis"

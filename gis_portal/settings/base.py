@@ -201,6 +201,11 @@ REPORTS_STATUS_NOTICE_WORKING_DAYS = int(env_str("REPORTS_STATUS_NOTICE_WORKING_
 REPORTS_HOLIDAY_COUNTRY = env_str("REPORTS_HOLIDAY_COUNTRY", "VN")
 REPORTS_DUPLICATE_RADIUS_M = float(env_str("REPORTS_DUPLICATE_RADIUS_M", "100"))
 REPORTS_DUPLICATE_DAYS = int(env_str("REPORTS_DUPLICATE_DAYS", "30"))
+# Maps: optional base-map tiles; the public map turns to vector tiles above this many reports.
+MAP_TILE_URL = env_str("MAP_TILE_URL", "")
+MAPS_GEOJSON_MAX_FEATURES = int(env_str("MAPS_GEOJSON_MAX_FEATURES", "5000"))
+MAPS_CELL_CACHE = env_bool("MAPS_CELL_CACHE", True)
+MAPS_CELL_CACHE_MAX_AGE = int(env_str("MAPS_CELL_CACHE_MAX_AGE", "900"))
 CELERY_BEAT_SCHEDULE = {
     "reports-deadlines": {
         "task": "reports.tasks.reports_deadlines_check",

@@ -26,6 +26,15 @@ class Report(models.Model):
     )
     IOC_INBOX_STATUSES = (Status.SUBMITTED, Status.RETURNED, Status.RESULT_SUBMITTED)
     AGENCY_STATUSES = (Status.ASSIGNED, Status.IN_PROGRESS, Status.REOPENED)
+    # Once the IOC has verified a report and sent it to an agency, its progress is public
+    # (as in Điện Biên Smart); unverified, rejected and merged reports never are.
+    PUBLIC_STATUSES = (
+        Status.ASSIGNED,
+        Status.IN_PROGRESS,
+        Status.RESULT_SUBMITTED,
+        Status.PUBLISHED,
+        Status.REOPENED,
+    )
 
     class LocationSource(models.TextChoices):
         PIN = "pin", "Chọn trên bản đồ"

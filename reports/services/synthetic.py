@@ -1,4 +1,4 @@
-"""Synthetic reports for demos and benchmarks, written with set-based SQL (1M rows in minutes).
+"""Synthetic reports for demos and benchmarks, written with set-based SQL (1M in about a minute).
 
 Points cluster around settlements: every commune's PointOnSurface (the main village or town)
 plus a few secondary villages (ST_GeneratePoints inside the commune), weighted by a population
@@ -9,17 +9,37 @@ run can be repeated (same tag, same seed, same rows) or removed.
 """
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection, transaction
 
 from reports.models import Report, Role, User
+from reports.services.bulk_load import indexes_and_keys_deferred
+from reports.services.synthetic_sql import (
+    BATCH_SQL,
+    DELETE_SQL,
+    DROP_SQL,
+    IDENTITY_SQL,
+    MERGE_SQL,
+    RATING_SQL,
+    RESULT_SQL,
+    SETUP_SQL,
+)
 
 REFERENCE_PREFIX = "SYN"
 TAG_PATTERN = re.compile(r"^[A-Za-z0-9]{1,6}$")
 BATCH_SIZE = 50_000
+# From this many rows written or removed on, indexes and keys are rebuilt once (bulk_load)
+# instead of kept up row by row, unless the table is much larger than the load.
+BULK_MIN_COUNT = 50_000
+BULK_TABLES = ("reports_report", "reports_reporteridentity", "reports_result", "reports_rating")
+# Grid cells (about 550 m) that lie inside one commune locate most points without a polygon
+# test; building the grid takes a second or two, which pays off from this many reports on.
+CELL_DEGREES = 0.005
+GRID_MIN_COUNT = 100_000
 # Wards (phường) are towns: far more residents, and far more reports, per settlement.
 WARD_WEIGHT = 8.0
 VILLAGE_WEIGHT = 0.35
@@ -36,6 +56,7 @@ class SyntheticPlan:
     tag: str
     count: int
     seed: float
+    iseed: int
     existing: int
     communes: int
     categories: int
@@ -72,6 +93,7 @@ def synthetic_plan(*, tag: str, count: int, seed: int) -> SyntheticPlan:
         tag=tag,
         count=count,
         seed=(seed % 1000) / 1000.0,
+        iseed=seed,
         existing=synthetic_count(tag=tag),
         communes=communes,
         categories=categories,
@@ -80,23 +102,12 @@ def synthetic_plan(*, tag: str, count: int, seed: int) -> SyntheticPlan:
 
 def synthetic_delete(*, tag: str) -> int:
     """Remove a tag's reports with the rows that hang off them (results, ratings, identities)."""
-    like = _prefix(tag_check(tag)) + "%"
+    existing = synthetic_count(tag=tag)
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(DROP_SQL)
-        cursor.execute(
-            "CREATE TEMP TABLE syn_del ON COMMIT DROP AS "
-            "SELECT id FROM reports_report WHERE reference LIKE %s",
-            [like],
-        )
-        cursor.execute("DELETE FROM reports_rating WHERE report_id IN (SELECT id FROM syn_del)")
-        cursor.execute("DELETE FROM reports_result WHERE report_id IN (SELECT id FROM syn_del)")
-        cursor.execute(
-            "DELETE FROM reports_reporteridentity WHERE report_id IN (SELECT id FROM syn_del)"
-        )
-        cursor.execute("DELETE FROM reports_report WHERE id IN (SELECT id FROM syn_del)")
-        removed = cursor.rowcount
-        cursor.execute(DROP_SQL)
-        return removed
+        with _maintenance(cursor, rows=existing):
+            removed = _delete(cursor, tag)
+        _finish(cursor)
+    return removed
 
 
 def _synthetic_user(tag: str) -> User:
@@ -110,170 +121,37 @@ def _synthetic_user(tag: str) -> User:
     return user
 
 
-# ON COMMIT DROP does not fire inside an outer transaction (tests): drop explicitly as well.
-DROP_SQL = "DROP TABLE IF EXISTS syn_centre, syn_category, syn_agency, syn_del"
+@contextmanager
+def _maintenance(cursor, *, rows: int) -> Iterator[None]:
+    """Settings for a load of `rows`, with index and key upkeep deferred when it is large."""
+    # Synthetic rows can be regenerated, so a crash losing the commit costs nothing; JIT would
+    # compile every batch for seconds.
+    cursor.execute(
+        "SET LOCAL synchronous_commit = off; SET LOCAL jit = off; "
+        "SET LOCAL work_mem = '64MB'; SET LOCAL maintenance_work_mem = '512MB'"
+    )
+    cursor.execute(DROP_SQL)
+    cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'reports_report'::regclass")
+    table_rows = max(cursor.fetchone()[0], 0)
+    if rows >= BULK_MIN_COUNT and rows * 4 >= table_rows:
+        with indexes_and_keys_deferred(BULK_TABLES):
+            yield
+    else:
+        yield
 
-SETUP_SQL = """
-CREATE TEMP TABLE syn_centre ON COMMIT DROP AS
-WITH communes AS (
-    SELECT u.id, u.code, u.geom,
-           CASE WHEN u.unit_type = 'phường' THEN %(ward)s ELSE 1.0 END AS w,
-           CASE WHEN u.unit_type = 'phường' THEN 1200.0 ELSE 2500.0 END AS sigma
-    FROM boundaries_adminunit u
-    WHERE u.level = 'commune'
-      AND u.edition_id = (SELECT edition_id FROM boundaries_adminunit
-                          WHERE level = 'commune' ORDER BY edition_id DESC LIMIT 1)
-), centres AS (
-    SELECT id, ST_Transform(ST_PointOnSurface(geom), %(srid)s) AS c, w, sigma FROM communes
-    UNION ALL
-    SELECT id, ST_Transform((ST_Dump(ST_GeneratePoints(geom, %(villages)s, %(iseed)s))).geom,
-                            %(srid)s),
-           w * %(village)s, sigma * 0.4
-    FROM communes
-)
-SELECT row_number() OVER (ORDER BY id, ST_X(c), ST_Y(c)) AS k, ST_X(c) AS x, ST_Y(c) AS y,
-       sigma, w FROM centres;
-ALTER TABLE syn_centre ADD COLUMN lo float8, ADD COLUMN hi float8;
-UPDATE syn_centre s SET lo = t.lo, hi = t.hi FROM (
-    SELECT k, (sum(w) OVER (ORDER BY k) - w) / sum(w) OVER () AS lo,
-           sum(w) OVER (ORDER BY k) / sum(w) OVER () AS hi FROM syn_centre
-) t WHERE s.k = t.k;
-CREATE TEMP TABLE syn_category ON COMMIT DROP AS
-SELECT row_number() OVER (ORDER BY sort_order, id) AS k, id, name, urgent_hint
-FROM routing_rules_category WHERE is_active;
-CREATE TEMP TABLE syn_agency ON COMMIT DROP AS
-SELECT DISTINCT ON (u.id) u.id AS commune_id, a.id AS agency_id
-FROM boundaries_adminunit u
-JOIN routing_rules_agency a ON a.is_active AND a.jurisdiction_codes::jsonb ? u.code
-WHERE u.level = 'commune'
-ORDER BY u.id, (a.kind = 'commune_ubnd') DESC, a.id;
-"""
 
-# One batch: candidate points (more than needed, as some fall outside the province), located
-# in their commune through the subdivided parts table, then given attributes by age.
-BATCH_SQL = """
-WITH g AS (
-    SELECT n, random() AS r, 1 - random() AS a, random() AS b, random() AS rc,
-           random() AS rs, random() AS rt, random() AS rh, random() AS ru, random() AS rp,
-           random() AS rd
-    FROM generate_series(%(first)s, %(last)s) AS n
-), p AS (
-    SELECT g.*, ST_Transform(ST_SetSRID(ST_MakePoint(
-               s.x + s.sigma * sqrt(-2 * ln(g.a)) * cos(2 * pi() * g.b),
-               s.y + s.sigma * sqrt(-2 * ln(g.a)) * sin(2 * pi() * g.b)), %(srid)s), 4326) AS pt
-    FROM g JOIN syn_centre s ON g.r >= s.lo AND g.r < s.hi
-), located AS (
-    SELECT DISTINCT ON (p.n) p.*, u.id AS commune_id, u.parent_id AS district_id,
-           u.edition_id, u.name AS commune_name
-    FROM p
-    JOIN boundaries_adminunitpart part
-      ON part.level = 'commune' AND ST_Intersects(part.geom, p.pt)
-    JOIN boundaries_adminunit u ON u.id = part.unit_id
-    ORDER BY p.n, u.id
-), aged AS (
-    SELECT l.*,
-           now() - make_interval(secs => 730 * 86400 * power(l.rt, 0.85)) AS created,
-           c.id AS category_id, c.name AS category_name, c.urgent_hint
-    FROM located l
-    JOIN syn_category c ON c.k = 1 + floor(l.rc * (SELECT count(*) FROM syn_category))
-), st AS (
-    SELECT a.*,
-      CASE WHEN now() - a.created > interval '20 days' THEN
-        CASE WHEN rs < 0.78 THEN 'published' WHEN rs < 0.88 THEN 'rejected'
-             WHEN rs < 0.91 THEN 'merged' WHEN rs < 0.95 THEN 'in_progress'
-             WHEN rs < 0.97 THEN 'assigned' WHEN rs < 0.98 THEN 'reopened'
-             WHEN rs < 0.99 THEN 'result_submitted' WHEN rs < 0.995 THEN 'submitted'
-             ELSE 'returned' END
-      ELSE
-        CASE WHEN rs < 0.12 THEN 'submitted' WHEN rs < 0.37 THEN 'assigned'
-             WHEN rs < 0.67 THEN 'in_progress' WHEN rs < 0.75 THEN 'result_submitted'
-             WHEN rs < 0.90 THEN 'published' WHEN rs < 0.96 THEN 'rejected'
-             WHEN rs < 0.98 THEN 'returned' WHEN rs < 0.99 THEN 'reopened'
-             ELSE 'merged' END
-      END AS planned
-    FROM aged a
-)
-INSERT INTO reports_report (
-    reference, title, description, point, location_source, incident_at, urgent, private_result,
-    status, verify_due_at, assigned_at, due_at, is_overdue, status_notice_sent_at, closed_at,
-    hidden, hidden_reason, created_at, updated_at, category_id, commune_id, current_agency_id,
-    district_id, duplicate_of_id, edition_id
-)
-SELECT
-    %(prefix)s || lpad(st.n::text, 7, '0'),
-    st.category_name || ' — ' || st.commune_name,
-    'Phản ánh mô phỏng về ' || lower(st.category_name) || ' tại ' || st.commune_name || '.',
-    st.pt, 'pin', NULL,
-    st.ru < CASE WHEN st.urgent_hint THEN 0.6 ELSE 0.03 END,
-    st.rp < 0.05,
-    CASE WHEN st.planned = 'merged' THEN 'rejected' ELSE st.planned END,
-    st.created + interval '1 day',
-    CASE WHEN st.planned IN ('submitted', 'rejected', 'returned') THEN NULL
-         ELSE st.created + make_interval(hours => 2 + floor(st.rd * 20)::int) END,
-    CASE WHEN st.planned IN ('submitted', 'rejected', 'returned') THEN NULL
-         ELSE st.created + make_interval(days => 8 + floor(st.rd * 3)::int) END,
-    st.planned IN ('assigned', 'in_progress', 'reopened', 'result_submitted')
-        AND st.created + make_interval(days => 8 + floor(st.rd * 3)::int) < now(),
-    NULL,
-    CASE WHEN st.planned IN ('published', 'rejected', 'merged')
-         THEN LEAST(now(), st.created + make_interval(hours => 6 + floor(st.rd * 300)::int))
-         END,
-    st.rh < 0.005,
-    CASE WHEN st.rh < 0.005 THEN %(hidden_reason)s ELSE '' END,
-    st.created,
-    CASE WHEN st.planned IN ('published', 'rejected', 'merged')
-         THEN LEAST(now(), st.created + make_interval(hours => 6 + floor(st.rd * 300)::int))
-         ELSE st.created END,
-    st.category_id, st.commune_id,
-    CASE WHEN st.planned IN ('submitted', 'rejected', 'returned', 'merged') THEN NULL
-         ELSE ag.agency_id END,
-    st.district_id, NULL, st.edition_id
-FROM st LEFT JOIN syn_agency ag ON ag.commune_id = st.commune_id
-ORDER BY st.n
-LIMIT %(limit)s
-RETURNING id, status
-"""
+def _finish(cursor) -> None:
+    cursor.execute(DROP_SQL)
+    # Fresh statistics, or the planner keeps treating the tables as their old size.
+    cursor.execute(f"ANALYZE {', '.join(BULK_TABLES)}")
 
-IDENTITY_SQL = """
-INSERT INTO reports_reporteridentity (report_id, user_id, full_name, phone, email)
-SELECT r.id, %(user)s, 'Người dân mô phỏng', '09' || lpad((r.id %% 100000000)::text, 8, '0'), ''
-FROM reports_report r
-WHERE r.reference LIKE %(like)s
-"""
 
-# Merged reports point at the previous report of the same category in the same commune.
-MERGE_SQL = """
-UPDATE reports_report r SET status = 'merged', duplicate_of_id = t.prev
-FROM (
-    SELECT id, lag(id) OVER (PARTITION BY commune_id, category_id ORDER BY created_at, id) AS prev
-    FROM reports_report WHERE reference LIKE %(like)s
-) t
-WHERE r.id = t.id AND t.prev IS NOT NULL AND r.status = 'rejected' AND r.closed_at IS NOT NULL
-  AND abs(hashtext(r.reference)) %% 100 < 23
-"""
-
-RESULT_SQL = """
-INSERT INTO reports_result (report_id, agency_id, author_id, text, edited_text, state, is_public,
-                            decided_by_id, decided_at, return_reason, created_at)
-SELECT r.id, r.current_agency_id, %(user)s, 'Đã xử lý xong (dữ liệu mô phỏng).', '',
-       'published', NOT r.private_result, %(user)s, r.closed_at, '', r.closed_at
-FROM reports_report r
-WHERE r.reference LIKE %(like)s AND r.status = 'published' AND r.current_agency_id IS NOT NULL
-"""
-
-RATING_SQL = """
-INSERT INTO reports_rating (report_id, result_id, user_id, value, comment, created_at)
-SELECT x.report_id, x.id, %(user)s,
-       CASE WHEN h < 62 THEN 'satisfied' WHEN h < 85 THEN 'acceptable' ELSE 'unsatisfied' END,
-       '', x.decided_at
-FROM (
-    SELECT res.*, abs(hashtext(r.reference || 'rating')) %% 100 AS h,
-           abs(hashtext(r.reference || 'rated')) %% 100 AS rated
-    FROM reports_result res JOIN reports_report r ON r.id = res.report_id
-    WHERE r.reference LIKE %(like)s
-) x
-WHERE x.rated < 60
-"""
+def _delete(cursor, tag: str) -> int:
+    for sql in DELETE_SQL:
+        cursor.execute(sql, {"like": _prefix(tag) + "%"})
+    removed = cursor.rowcount
+    cursor.execute(DROP_SQL)
+    return removed
 
 
 def synthetic_generate(
@@ -285,59 +163,67 @@ def synthetic_generate(
 ) -> int:
     """Replace the tag's reports with `count` new ones; the same tag and seed give the same rows.
 
-    Returns the number of reports written.
+    The replacement is one transaction; large ones lock the report tables until they commit
+    (see bulk_load). Returns the number of reports written.
     """
     plan = synthetic_plan(tag=tag, count=count, seed=seed)
-    if plan.existing:
-        synthetic_delete(tag=tag)
     user = _synthetic_user(tag)
-    prefix = _prefix(tag)
-    like = prefix + "%"
-    srid = settings.BOUNDARIES_METRIC_SRID
-    written = 0
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(DROP_SQL)
-        cursor.execute("SELECT setseed(%s)", [plan.seed])
+        with _maintenance(cursor, rows=plan.count + plan.existing):
+            if plan.existing:
+                _delete(cursor, tag)
+            written = _generate(cursor, plan, user=user, progress=progress)
+        _finish(cursor)
+    return written
+
+
+def _generate(cursor, plan: SyntheticPlan, *, user: User, progress) -> int:
+    prefix = _prefix(plan.tag)
+    srid = settings.BOUNDARIES_METRIC_SRID
+    cursor.execute("SELECT setseed(%s)", [plan.seed])
+    cursor.execute(
+        SETUP_SQL,
+        {
+            "ward": WARD_WEIGHT,
+            "village": VILLAGE_WEIGHT,
+            "villages": VILLAGES_PER_COMMUNE,
+            "iseed": plan.iseed,
+            "srid": srid,
+            "cell": CELL_DEGREES,
+            "grid": plan.count >= GRID_MIN_COUNT,
+        },
+    )
+    number = 1
+    written = 0
+    while written < plan.count:
+        want = min(BATCH_SIZE, plan.count - written)
+        # 25 % spare candidates: the Gaussian tails of border villages leave the province.
+        spare = int(want * 1.25) + 20
         cursor.execute(
-            SETUP_SQL,
+            BATCH_SQL,
             {
-                "ward": WARD_WEIGHT,
-                "village": VILLAGE_WEIGHT,
-                "villages": VILLAGES_PER_COMMUNE,
-                "iseed": seed,
+                "first": number,
+                "last": number + spare - 1,
+                "limit": want,
+                "written": written,
                 "srid": srid,
+                "cell": CELL_DEGREES,
+                "prefix": prefix,
+                "hidden_reason": HIDDEN_REASON,
             },
         )
-        number = 1
-        while written < count:
-            want = min(BATCH_SIZE, count - written)
-            # 25 % spare candidates: the Gaussian tails of border villages leave the province.
-            spare = int(want * 1.25) + 20
-            cursor.execute(
-                BATCH_SQL,
-                {
-                    "first": number,
-                    "last": number + spare - 1,
-                    "limit": want,
-                    "srid": srid,
-                    "prefix": prefix,
-                    "hidden_reason": HIDDEN_REASON,
-                },
-            )
-            rows = cursor.fetchall()
-            if not rows:
-                raise SyntheticError("Không sinh được điểm nào trong tỉnh: kiểm tra ranh giới.")
-            number += spare
-            written += len(rows)
-            if progress:
-                progress(len(rows))
-        # Fresh statistics, or the planner treats the new rows as an empty table.
-        cursor.execute("ANALYZE reports_report")
-        cursor.execute(IDENTITY_SQL, {"user": user.pk, "like": like})
-        cursor.execute(MERGE_SQL, {"like": like})
-        cursor.execute(RESULT_SQL, {"user": user.pk, "like": like})
-        cursor.execute("ANALYZE reports_result")
-        cursor.execute(RATING_SQL, {"user": user.pk, "like": like})
-        cursor.execute(DROP_SQL)
-        cursor.execute("ANALYZE reports_report")
+        if cursor.rowcount < 1:
+            raise SyntheticError("Không sinh được điểm nào trong tỉnh: kiểm tra ranh giới.")
+        number += spare
+        written += cursor.rowcount
+        if progress:
+            progress(cursor.rowcount)
+    # The steps below join the new rows: plan them on fresh statistics.
+    cursor.execute("ANALYZE reports_report")
+    params = {"user": user.pk, "like": prefix + "%"}
+    cursor.execute(IDENTITY_SQL, params)
+    cursor.execute(MERGE_SQL, params)
+    cursor.execute(RESULT_SQL, params)
+    cursor.execute("ANALYZE reports_result")
+    cursor.execute(RATING_SQL, params)
     return written

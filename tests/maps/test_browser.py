@@ -135,6 +135,8 @@ def test_public_map_shows_boundaries_and_pins_and_escapes_titles(live_server, wo
         page.wait_for_timeout(300)
         popup_text = page.locator(".leaflet-popup-content").all_inner_texts()
         injected = page.locator(".leaflet-popup-content img[src='x']").count()
+        page.wait_for_timeout(300)  # the tiles' fade-in
+        page.screenshot(path=str(ARTIFACTS / "maps-public-tiles.png"))
         page.screenshot(path=str(ARTIFACTS / "maps-public.png"), full_page=True)
         credit = page.locator("#data-credit").inner_text()
         browser.close()
@@ -232,3 +234,71 @@ def test_planner_heatmap_and_hotspot_layers_render(live_server, world):
     assert heat_cells >= 4
     assert hot_cells >= 1
     assert painted >= heat_cells + hot_cells
+
+
+FEATURES_JS = """() => {
+  let layer = null;
+  window.publicMap.eachLayer(l => { if (l instanceof L.VectorGrid) { layer = l; } });
+  if (!layer) { return null; }
+  const seen = {};
+  Object.values(layer._vectorTiles).forEach(tile => Object.values(tile._features).forEach(f => {
+    const props = f.feature.properties;
+    if (props.id) { seen[props.id] = props.status; }
+  }));
+  return seen;
+}"""
+
+
+def test_public_map_switches_to_vector_tiles_when_there_are_too_many_pins(
+    live_server, world, settings
+):
+    settings.MAPS_GEOJSON_MAX_FEATURES = 3
+    near = [(DBP[0] + 0.0006 * k, DBP[1]) for k in range(6)]
+    shown = [add_report(world, near[k]) for k in range(3)]
+    shown.append(add_report(world, near[3], status=Report.Status.IN_PROGRESS, title=XSS))
+    shown.append(add_report(world, near[4], status=Report.Status.ASSIGNED))
+    shown.append(add_report(world, near[5], status=Report.Status.REOPENED))
+    add_report(world, DBP, hidden=True, hidden_reason="Vi phạm.")
+    add_report(world, DBP, status=Report.Status.SUBMITTED)
+    errors, dialogs = [], []
+    with playwright_api.sync_playwright() as p:
+        browser = launch(p)
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.goto(live_server.url + "/ban-do/")
+        page.wait_for_function("document.getElementById('public-map').dataset.mode === 'tiles'")
+        # The boundaries fit the map to the province when they arrive: let them, then zoom.
+        page.wait_for_function("document.getElementById('public-map').dataset.communeLoaded")
+        page.evaluate("() => window.publicMap.setView([21.4156, 103.0593], 17, {animate: false})")
+        page.wait_for_function(
+            f"() => {{ const s = ({FEATURES_JS})(); return s && "
+            f"Object.keys(s).length >= {len(shown)}; }}"
+        )
+        statuses = page.evaluate(FEATURES_JS)
+
+        # The XSS-titled point's popup: Vietnamese status name, title as inert text.
+        point = page.evaluate(
+            "([lat, lon]) => window.publicMap.latLngToContainerPoint([lat, lon])",
+            [near[3][1], near[3][0]],
+        )
+        box = page.locator("#public-map").bounding_box()
+        page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+        page.wait_for_selector(".leaflet-popup-content")
+        popup = page.locator(".leaflet-popup-content").inner_text()
+        injected = page.locator(".leaflet-popup-content img[src='x']").count()
+        page.wait_for_timeout(300)  # the tiles' fade-in
+        page.screenshot(path=str(ARTIFACTS / "maps-public-tiles.png"))
+
+        # The resolved-items overlay toggles the tile points too.
+        page.get_by_text("Phản ánh đã có kết quả").click()
+        page.wait_for_function(
+            f"() => {{ const s = ({FEATURES_JS})(); return s && "
+            "!Object.values(s).includes('published') && Object.keys(s).length > 0; }"
+        )
+        remaining = page.evaluate(FEATURES_JS)
+        browser.close()
+    assert errors == [] and dialogs == []
+    assert {int(k) for k in statuses} == {r.pk for r in shown}
+    assert XSS in popup and "Đang xử lý" in popup and injected == 0
+    assert set(remaining.values()) == {"in_progress", "assigned", "reopened"}

@@ -26,8 +26,7 @@ def test_public_export_rereads_with_geopandas(api_client, public_set, fmt, tmp_p
     assert "attachment" in response["Content-Disposition"]
     frame = read(response, fmt, tmp_path)
     assert set(frame["reference"]) == {
-        public_set["visible"].reference,
-        public_set["visible_mt"].reference,
+        public_set[k].reference for k in ("visible", "visible_mt", "open")
     }
     assert frame.crs.to_epsg() == 4326
     assert frame.geometry.iloc[0].geom_type == "Point"

@@ -1,4 +1,4 @@
-"""The public map's GeoJSON: only published, unhidden, non-private reports; filters; no identity."""
+"""The public map's GeoJSON: verified, unhidden, non-private reports; filters; no identity."""
 
 import pytest
 from django.urls import reverse
@@ -13,7 +13,7 @@ def refs(response) -> set[str]:
     return {f["properties"]["reference"] for f in response.json()["features"]}
 
 
-def test_public_layer_shows_published_reports_only(
+def test_public_layer_shows_verified_reports_in_progress_and_resolved(
     api_client, public_set, django_assert_max_num_queries
 ):
     with django_assert_max_num_queries(3):
@@ -21,7 +21,14 @@ def test_public_layer_shows_published_reports_only(
     assert response.status_code == 200
     body = response.json()
     assert body["type"] == "FeatureCollection"
-    assert refs(response) == {public_set["visible"].reference, public_set["visible_mt"].reference}
+    assert refs(response) == {public_set[k].reference for k in ("visible", "visible_mt", "open")}
+
+
+def test_reports_the_ioc_has_not_verified_stay_off_the_map(api_client, public_set, make_report):
+    rejected = make_report(status="rejected")
+    found = refs(api_client.get(reverse(URL)))
+    assert public_set["submitted"].reference not in found
+    assert rejected.reference not in found
 
 
 def test_hidden_and_private_reports_never_appear_even_for_staff(client, public_set, planner):
@@ -55,11 +62,13 @@ def test_features_carry_popup_fields_and_never_the_reporter(api_client, public_s
     "params, expected",
     [
         ({"category": "ha-tang-duong"}, {"visible_mt"}),
-        ({"category": "ve-sinh-moi-truong,ha-tang-duong"}, {"visible", "visible_mt"}),
+        ({"category": "ve-sinh-moi-truong,ha-tang-duong"}, {"visible", "visible_mt", "open"}),
         ({"commune": "03334"}, {"visible_mt"}),
-        ({"district": "094"}, {"visible", "visible_mt"}),
-        ({"status": "in_progress"}, set()),
-        ({"bbox": "103.05,21.40,103.07,21.43"}, {"visible"}),
+        ({"district": "094"}, {"visible", "visible_mt", "open"}),
+        ({"status": "in_progress"}, {"open"}),
+        ({"status": "published"}, {"visible", "visible_mt"}),
+        ({"status": "submitted"}, set()),
+        ({"bbox": "103.05,21.40,103.07,21.43"}, {"visible", "open"}),
     ],
 )
 def test_filters(api_client, public_set, params, expected):
@@ -101,5 +110,5 @@ def test_bad_filters_answer_400_naming_the_field(api_client, params, field):
 
 def test_count_tells_the_page_when_to_switch_to_tiles(api_client, public_set):
     body = api_client.get(reverse(URL), {"page_size": 1}).json()
-    assert body["count"] == 2
+    assert body["count"] == 3
     assert len(body["features"]) == 1

@@ -91,6 +91,9 @@ def test_assigned_report_reports_agency_and_working_day_deadline(
     assert item["expected_datetime"] == timezone.localtime(report.due_at).isoformat(
         timespec="seconds"
     )
+    # Verified and sent to an agency, the case is public: anyone may follow its progress.
+    anyone = body_json(client.get(f"{URL}.json"))
+    assert [(r["service_request_id"], r["status"]) for r in anyone] == [(report.reference, "open")]
 
 
 def test_rejected_report_notes_give_the_reason(client, posted, issued, ioc):

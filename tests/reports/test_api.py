@@ -142,12 +142,16 @@ def test_forbidden_is_403_out_of_scope_is_404_wrong_state_is_409(
     response = act(api_client, ioc, "reject", report, {"reason": "Không rõ"})
     assert response.status_code == 400 and response.data["field"] == "resubmit_hint"
     assert act(api_client, ioc, "publish", report).status_code == 409
-    act(api_client, ioc, "assign", report, {"agency": ubnd_dbp.code})
-    assert act(api_client, other_officer, "start", report).status_code == 404
-    api_client.force_authenticate(other_officer)
-    assert api_client.get(url("report-detail", report)).status_code == 404
     api_client.force_authenticate(None)
-    assert api_client.get(url("report-detail", report)).status_code == 404
+    assert api_client.get(url("report-detail", report)).status_code == 404  # not verified yet
+    act(api_client, ioc, "assign", report, {"agency": ubnd_dbp.code})
+    # Once verified the report is public: another agency sees it as anyone does, cannot act.
+    assert act(api_client, other_officer, "start", report).status_code == 403
+    for viewer in (other_officer, None):
+        api_client.force_authenticate(viewer)
+        response = api_client.get(url("report-detail", report))
+        assert response.status_code == 200
+        assert reporter.phone not in response.content.decode()
 
 
 def test_comments_public_and_internal(api_client, report, reporter, ioc):

@@ -90,7 +90,10 @@ def test_role_pages(client, report, ioc, officer, ubnd_dbp, reporter, stranger):
     assert report.reference in client.get(reverse("reports-web:my-reports")).content.decode()
     assert client.get(reverse("reports-web:ioc-inbox")).status_code == 404
     client.force_login(stranger)
-    assert client.get(reverse("reports-web:detail", args=[report.reference])).status_code == 404
+    page = client.get(reverse("reports-web:detail", args=[report.reference]))
+    assert page.status_code == 200  # verified and in progress: public, without the internals
+    assert "Chuyển xử lý" not in page.content.decode()
+    assert reporter.phone not in page.content.decode()
 
 
 def test_web_action_errors_are_shown_not_applied(client, report, reporter, ubnd_dbp):

@@ -7,7 +7,12 @@ from django.utils import timezone
 
 from reports.errors import ReportForbidden, ReportInvalid, ReportNotFound, ReportStateConflict
 from reports.models import AuditLog, Follow, Report, Transition
-from reports.selectors import report_list_agency_queue, report_list_ioc_inbox, report_scope
+from reports.selectors import (
+    report_list_agency_queue,
+    report_list_ioc_inbox,
+    report_scope,
+    user_sees_internal,
+)
 from reports.services import citizen, moderation, workflow
 
 Status = Report.Status
@@ -112,8 +117,16 @@ def test_assigning_another_agency_than_suggested_needs_reason(report, ioc, other
     assert "Công trình của Sở" in internal.reason
 
 
-def test_other_agency_cannot_see_or_act(report, ioc, ubnd_dbp, other_officer):
+def test_other_agency_sees_only_what_the_public_sees_and_cannot_act(
+    report, ioc, ubnd_dbp, other_officer
+):
+    assert not report_scope(user=other_officer).filter(pk=report.pk).exists()  # unverified
     workflow.report_assign(actor=ioc, report=report, agency=ubnd_dbp)
+    assert report_scope(user=other_officer).filter(pk=report.pk).exists()
+    assert not user_sees_internal(user=other_officer, report=report)
+    with pytest.raises(ReportForbidden):
+        workflow.report_start(actor=other_officer, report=report)
+    Report.objects.filter(pk=report.pk).update(hidden=True, hidden_reason="Vi phạm nội quy")
     assert not report_scope(user=other_officer).filter(pk=report.pk).exists()
     with pytest.raises(ReportNotFound):
         workflow.report_start(actor=other_officer, report=report)

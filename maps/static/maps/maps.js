@@ -9,6 +9,9 @@
     rejected: "#444", merged: "#999"
   };
   var TIME_LEFT_COLOURS = { on_time: "#2ca02c", due_soon: "#f0a500", overdue: "#d62728" };
+  // Vietnamese status names, from the page (vector tiles carry only the status code).
+  var labels = document.getElementById("status-labels");
+  var STATUS_LABELS = labels ? JSON.parse(labels.textContent) : {};
 
   function el(tag, text, className) {
     var node = document.createElement(tag);
@@ -135,7 +138,8 @@
   }
 
   window.PortalMaps = {
-    STATUS_COLOURS: STATUS_COLOURS, TIME_LEFT_COLOURS: TIME_LEFT_COLOURS,
+    STATUS_COLOURS: STATUS_COLOURS, STATUS_LABELS: STATUS_LABELS,
+    TIME_LEFT_COLOURS: TIME_LEFT_COLOURS,
     el: el, query: query, getJSON: getJSON, createMap: createMap,
     boundaryLayers: boundaryLayers, popupContent: popupContent, legend: legend
   };

@@ -29,6 +29,10 @@
   control.addOverlay(openLayer, "Phản ánh đang xử lý");
   control.addOverlay(resolvedLayer, "Phản ánh đã có kết quả");
   var tileLayer = null;
+  var serial = 0;
+  // Vector tiles are drawn above the commune polygons (overlay pane, 400), whose fill would
+  // veil the points.
+  map.createPane("report-tiles").style.zIndex = 450;
 
   function marker(feature) {
     var c = feature.geometry.coordinates;
@@ -47,11 +51,21 @@
     var url = d.tileUrl + "?" + params.toString();
     tileLayer = L.vectorGrid.protobuf(url, {
       rendererFactory: L.canvas.tile,
-      interactive: true,
-      getFeatureId: function (f) { return f.properties.id; },
+      pane: "report-tiles",
+      // VectorGrid's own click handling throws under Leaflet 1.9 (Leaflet.VectorGrid#274,
+      // #267); clicks are matched to drawn points in featureAt instead.
+      interactive: false,
+      // Counts have no report id; each drawn feature still needs its own key.
+      getFeatureId: function (f) { return f.properties.id || "n" + (++serial); },
       vectorTileLayerStyles: {
         reports: function (props) {
-          return { radius: 5, weight: 1, color: "#222", fill: true, fillOpacity: 0.9,
+          // The two status overlays toggle tile points too (the tiles carry both kinds).
+          if (!map.hasLayer(props.status === "published" ? resolvedLayer : openLayer)) {
+            return [];
+          }
+          // A point standing for several nearby reports (below street zoom) is drawn larger.
+          var radius = props.count > 1 ? Math.min(11, 5 + Math.log2(props.count)) : 5;
+          return { radius: radius, weight: 1, color: "#222", fill: true, fillOpacity: 0.9,
                    fillColor: P.STATUS_COLOURS[props.status] || "#333" };
         },
         counts: function (props) {
@@ -61,17 +75,49 @@
         }
       }
     }).addTo(map);
-    tileLayer.on("click", function (e) {
-      var props = e.layer.properties || {};
-      var box = props.count !== undefined
-        ? P.el("span", props.count + " phản ánh — phóng to để xem từng điểm")
-        : P.popupContent({ title: props.title, category_name: props.category_name,
-                           status_label: props.status, created: props.created,
-                           reference: props.reference,
-                           url: props.reference ? d.detailUrl.replace("REF", props.reference) : null });
-      L.popup().setLatLng(e.latlng).setContent(box).openOn(map);
-    });
   }
+
+  // The drawn tile point (or count) nearest to a click, within a few pixels.
+  function featureAt(latlng) {
+    var z = Math.round(map.getZoom());
+    var size = tileLayer.getTileSize();
+    var pixel = map.project(latlng, z);
+    var coords = pixel.unscaleBy(size).floor();
+    var tile = tileLayer._vectorTiles[coords.x + ":" + coords.y + ":" + z];
+    if (!tile) { return null; }
+    var local = pixel.subtract(coords.scaleBy(size));
+    var best = null, bestDistance = 10;
+    Object.keys(tile._features).forEach(function (id) {
+      var drawn = tile._features[id].feature;
+      var distance = drawn._point ? local.distanceTo(drawn._point) : Infinity;
+      if (distance <= Math.max(bestDistance, drawn._radius || 0)) {
+        best = drawn.properties; bestDistance = distance;
+      }
+    });
+    return best;
+  }
+
+  map.on("click", function (e) {
+    if (picking || !tileLayer) { return; }
+    var props = featureAt(e.latlng);
+    if (!props) { return; }
+    var box;
+    if (props.id === undefined) {
+      box = P.el("span", props.count + " phản ánh — phóng to để xem từng điểm");
+    } else {
+      box = P.popupContent({ title: props.title, category_name: props.category_name,
+                             status_label: P.STATUS_LABELS[props.status] || props.status,
+                             created: props.created, reference: props.reference,
+                             url: d.detailUrl.replace("REF", props.reference) });
+      if (props.count > 1) {
+        box.appendChild(P.el("p", "và " + (props.count - 1) +
+                             " phản ánh khác ở gần — phóng to để xem từng điểm", "hint"));
+      }
+    }
+    L.popup().setLatLng(e.latlng).setContent(box).openOn(map);
+  });
+
+  map.on("overlayadd overlayremove", function () { if (tileLayer) { tileLayer.redraw(); } });
 
   function load() {
     var params = P.query(form);
@@ -142,9 +188,7 @@
     status.textContent = "Không xác định được vị trí của bạn (cần cho phép định vị).";
   });
 
-  P.legend(map, "Trạng thái", [
-    [P.STATUS_COLOURS.assigned, "Đã chuyển xử lý"], [P.STATUS_COLOURS.in_progress, "Đang xử lý"],
-    [P.STATUS_COLOURS.published, "Đã có kết quả"]
-  ]);
+  P.legend(map, "Trạng thái", ["assigned", "in_progress", "result_submitted", "reopened",
+    "published"].map(function (s) { return [P.STATUS_COLOURS[s], P.STATUS_LABELS[s] || s]; }));
   window.publicMap = map;
 })();

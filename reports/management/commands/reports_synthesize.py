@@ -13,7 +13,9 @@ class Command(BaseCommand):
     help = (
         "Generate N synthetic reports (clustered around settlements, every category and status, "
         "spread over two years) for demos and benchmarks. Rows are tagged: the same --tag and "
-        "--seed give the same reports, and re-running replaces the tag's earlier rows."
+        "--seed give the same reports, and re-running replaces the tag's earlier rows. Large "
+        "runs (about a minute per million) rebuild the report tables' indexes and keys at the "
+        "end and lock those tables until they finish."
     )
 
     def add_arguments(self, parser):
