@@ -84,7 +84,7 @@ class PointCell(models.Model):
     class Meta:
         verbose_name = "ô điểm phản ánh"
         verbose_name_plural = "ô điểm phản ánh"
-        indexes = [models.Index(fields=["z", "klass", "cx", "cy"], name="maps_point_cell_lookup")]
+        indexes = [models.Index(fields=["z", "cx", "cy"], name="maps_point_cell_lookup")]
 
     def __str__(self) -> str:
         return f"z{self.z}:{self.cx},{self.cy} {self.klass}: {self.n}"

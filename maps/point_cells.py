@@ -38,14 +38,18 @@ def point_cells_live_sql(narrow: str, z: int) -> str:
 
 
 def point_cells_cached_sql(z: int, x: int, y: int) -> str:
-    """(id, n) per cell of the tile and its buffer, from PointCell; params: klasses."""
+    """(id, n) per cell of the tile and its one-cell buffer, from PointCell; params: klasses.
+
+    One index range per column of cells (cx = ANY): a range on cx alone would walk every
+    cell of those columns, the whole province's height.
+    """
     first_x, first_y = x * CELLS_PER_TILE, y * CELLS_PER_TILE
+    columns = ",".join(str(cx) for cx in range(first_x - 1, first_x + CELLS_PER_TILE + 1))
     return f"""
         SELECT (max(ARRAY[urgent::bigint, created_us, report_id]))[3] AS id, sum(n) AS n
         FROM maps_pointcell
-        WHERE z = {int(z)} AND klass = ANY(%s)
-          AND cx BETWEEN {first_x - 1} AND {first_x + CELLS_PER_TILE}
-          AND cy BETWEEN {first_y - 1} AND {first_y + CELLS_PER_TILE}
+        WHERE z = {int(z)} AND cx = ANY('{{{columns}}}'::int[])
+          AND cy BETWEEN {first_y - 1} AND {first_y + CELLS_PER_TILE} AND klass = ANY(%s)
         GROUP BY cx, cy
     """
 
@@ -64,5 +68,6 @@ def point_cells_build(cursor, source_table: str) -> None:
                        count(*) AS n, max({rank}) AS pick
                 FROM {source_table} GROUP BY 1, 2, 3
             ) cells
+            ORDER BY cx, cy  -- a tile's cells on few pages
             """
         )
