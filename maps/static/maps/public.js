@@ -119,28 +119,35 @@
 
   map.on("overlayadd overlayremove", function () { if (tileLayer) { tileLayer.redraw(); } });
 
+  function showPins(data) {
+    data.features.forEach(function (feature) {
+      var layer = feature.properties.status === "published" ? resolvedLayer : openLayer;
+      layer.addLayer(marker(feature));
+    });
+    element.dataset.mode = "geojson";
+    element.dataset.pins = String(data.features.length);
+    status.textContent = data.count + " phản ánh.";
+  }
+
   function load() {
     var params = P.query(form);
     openLayer.clearLayers();
     resolvedLayer.clearLayers();
     if (tileLayer) { map.removeLayer(tileLayer); tileLayer = null; }
-    params.set("page_size", String(MAX));
     status.textContent = "Đang tải…";
-    P.getJSON(d.reportsUrl + "?" + params.toString()).then(function (data) {
-      if (data.count > data.features.length) {
+    // Count first (one feature), so a large result never travels as GeoJSON.
+    params.set("page_size", "1");
+    P.getJSON(d.reportsUrl + "?" + params.toString()).then(function (first) {
+      if (first.count > MAX) {
         params.delete("page_size");
         showTiles(params);
-        status.textContent = data.count + " phản ánh — hiển thị dạng ô vector.";
+        status.textContent = first.count + " phản ánh — hiển thị dạng ô vector.";
         element.dataset.mode = "tiles";
-        return;
+        return null;
       }
-      data.features.forEach(function (feature) {
-        var layer = feature.properties.status === "published" ? resolvedLayer : openLayer;
-        layer.addLayer(marker(feature));
-      });
-      element.dataset.mode = "geojson";
-      element.dataset.pins = String(data.features.length);
-      status.textContent = data.count + " phản ánh.";
+      if (first.count <= 1) { return showPins(first); }
+      params.set("page_size", String(MAX));
+      return P.getJSON(d.reportsUrl + "?" + params.toString()).then(showPins);
     }).catch(function (err) { status.textContent = "Không tải được dữ liệu: " + err.message; });
   }
   if (form) {
