@@ -4,6 +4,8 @@
 .PHONY: setup run test lint bench bench-maps
 
 PY := .venv/bin/python
+# importlinter has no `python -m` entry point; --no-cache keeps the checkout clean.
+LINT_IMPORTS := .venv/bin/lint-imports --no-cache
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -16,11 +18,13 @@ run: setup
 test:
 	bash scripts/setup.sh --no-boundaries --browser
 	$(PY) -m ruff check .
+	$(LINT_IMPORTS)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint:
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(LINT_IMPORTS)
 
 bench: setup
 	$(PY) bench/locate_bench.py $(BENCH_ARGS)

@@ -29,7 +29,7 @@ django.setup()
 
 from maps import cells, hexgrid, layers, tiles  # noqa: E402
 from maps.hotspots import gi_star_esda  # noqa: E402
-from reports.map_selectors import (  # noqa: E402
+from maps.selectors import (  # noqa: E402
     MapFilters,
     map_analysis_reports,
     map_open_reports,
@@ -127,7 +127,7 @@ def main() -> None:
 
     def count_tile(k):
         z, x, y = low[k % len(low)]
-        tiles.report_tile(reports=public, filters=none, z=z, x=x, y=y, klasses=("public",))
+        tiles.report_tile(reports=public, filters=none, z=z, x=x, y=y, klasses=cells.PUBLIC_KLASSES)
 
     agg50, agg95 = timed(count_tile, max(6, args.runs // 4))
     line("aggregated count tile z7–8 (public, cell cache)", agg50, agg95, target=150)

@@ -10,6 +10,13 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from boundaries.models import AdminUnit, Edition
+from boundaries.sql import (
+    EDITION_AT_SQL,
+    HIERARCHY_OF_UNIT_SQL,
+    LOCATE_SQL,
+    NEAREST_COMMUNE_SQL,
+    PROVINCE_COVERS_SQL,
+)
 
 Level = AdminUnit.Level
 
@@ -34,59 +41,29 @@ class Location:
 
 
 class LocateError(Exception):
-    """A valid point that cannot be joined to a served commune."""
+    """A valid point that cannot be joined to a served commune (a domain error for the API)."""
 
-    def __init__(self, message: str, province: UnitRef | None = None):
+    status_code = 422
+
+    def __init__(self, message: str, province: UnitRef | None = None, *, field: str = "lat"):
         super().__init__(message)
         self.message = message
         self.province = province
+        self.field = field
 
-
-EDITION_AT_SQL = """
-    SELECT id FROM boundaries_edition
-    WHERE valid_from <= %(at)s AND (valid_to IS NULL OR valid_to >= %(at)s)
-    ORDER BY valid_from DESC LIMIT 1
-"""
-
-# The commune whose subdivided pieces cover the point; on a shared border the lowest code wins.
-COMMUNE_COVERS_SQL = f"""
-    SELECT part.unit_id FROM boundaries_adminunitpart part
-    WHERE part.edition_id = ({EDITION_AT_SQL})
-      AND part.level = 'commune' AND part.province_code = ANY(%(served)s)
-      AND ST_Covers(part.geom, ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326))
-    ORDER BY part.unit_code LIMIT 1
-"""
-
-_UNIT_COLUMNS = "{t}.id, {t}.code, {t}.name, {t}.full_name, {t}.unit_type"
-HIERARCHY_SQL = f"""
-    SELECT {_UNIT_COLUMNS.format(t="c")}, {_UNIT_COLUMNS.format(t="d")},
-           {_UNIT_COLUMNS.format(t="p")}, e.slug
-    FROM boundaries_adminunit c
-    JOIN boundaries_edition e ON e.id = c.edition_id
-    JOIN boundaries_adminunit p
-      ON p.edition_id = c.edition_id AND p.level = 'province' AND p.code = c.province_code
-    LEFT JOIN boundaries_adminunit d ON d.id = c.parent_id AND d.level = 'district'
-    WHERE c.id = ({{hit}})
-"""
-LOCATE_SQL = HIERARCHY_SQL.format(hit=COMMUNE_COVERS_SQL)
-
-NEAREST_COMMUNE_SQL = """
-    WITH pt AS (SELECT ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326) AS geom)
-    SELECT part.unit_id, ST_Distance(part.geom::geography, pt.geom::geography) AS metres
-    FROM boundaries_adminunitpart part, pt
-    WHERE part.edition_id = %(edition)s AND part.level = 'commune'
-      AND part.province_code = ANY(%(served)s)
-      AND part.geom && ST_Expand(pt.geom, %(margin_deg)s)
-    ORDER BY metres, part.unit_code LIMIT 1
-"""
-
-PROVINCE_COVERS_SQL = """
-    SELECT part.unit_id, part.province_code = ANY(%(served)s) AS served
-    FROM boundaries_adminunitpart part
-    WHERE part.edition_id = %(edition)s AND part.level = 'province'
-      AND ST_Covers(part.geom, ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326))
-    ORDER BY served DESC, part.unit_code LIMIT 1
-"""
+    @property
+    def extra(self) -> dict:
+        """The province the point is in when known, as boundaries.serializers.UnitRefSerializer."""
+        province = self.province
+        if province is None:
+            return {"province": None}
+        return {
+            "province": {
+                "code": province.code,
+                "name": province.name,
+                "full_name": province.full_name,
+            }
+        }
 
 
 def _fetchone(sql: str, params: dict):
@@ -148,7 +125,7 @@ def commune_locate(*, lon: float, lat: float, at: date | None = None) -> Locatio
         params["margin_deg"] = tolerance / 111_320 / max(math.cos(math.radians(lat)), 0.1) * 1.1
         nearest = _fetchone(NEAREST_COMMUNE_SQL, params)
         if nearest is not None and nearest[1] <= tolerance:
-            row = _fetchone(HIERARCHY_SQL.format(hit="%(unit)s"), {"unit": nearest[0]})
+            row = _fetchone(HIERARCHY_OF_UNIT_SQL, {"unit": nearest[0]})
             return _location(row, method="nearest", distance_m=round(float(nearest[1]), 1))
         raise LocateError(
             "Vị trí nằm trong đường bao của tỉnh nhưng cách mọi xã/phường hơn "

@@ -6,7 +6,7 @@ api_v1 = [
     path("", include("boundaries.urls")),
     path("", include("routing_rules.urls")),
     path("", include("reports.urls")),
-    path("", include("reports.stats.urls")),
+    path("", include("stats.urls")),
 ]
 
 urlpatterns = [
@@ -16,6 +16,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("", include("reports.web_urls")),
     path("", include("maps.urls")),
-    path("", include("reports.stats.web_urls")),
-    path("open311/v2/", include("reports.open311.urls")),
+    path("", include("stats.web_urls")),
+    path("open311/v2/", include("open311.urls")),
 ]

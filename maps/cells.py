@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from maps import hexgrid, point_cells
 from maps.models import CellRefresh, ReportCell
-from reports.map_selectors import MapFilters, map_cache_source_sql, map_category_ids
+from maps.selectors import MapFilters, map_cache_source_sql, map_category_ids
+from maps.sql import cells as sql
 from reports.models import Report
 
 BASE_ZOOM = 10
@@ -28,9 +29,14 @@ Klass = ReportCell.Klass
 PUBLIC_KLASSES = (Klass.PUBLIC_OPEN.value, Klass.PUBLIC_DONE.value)
 OPEN_KLASSES = (Klass.PUBLIC_OPEN.value, Klass.OPEN.value)
 ALL_KLASSES = tuple(Klass.values)
-KLASS_SQL = f"""CASE WHEN r.is_public AND r.is_open THEN '{Klass.PUBLIC_OPEN.value}'
-    WHEN r.is_public THEN '{Klass.PUBLIC_DONE.value}' WHEN r.is_open THEN '{Klass.OPEN.value}'
-    ELSE '{Klass.OTHER.value}' END"""
+# The class of a source report that is public and open, public, open, neither (in that order:
+# the parameters of maps.sql.cells.CELL_SOURCE_CREATE).
+CLASS_OF_SOURCE = (
+    Klass.PUBLIC_OPEN.value,
+    Klass.PUBLIC_DONE.value,
+    Klass.OPEN.value,
+    Klass.OTHER.value,
+)
 
 
 def max_age() -> int:
@@ -42,56 +48,23 @@ def cells_refresh() -> CellRefresh:
     """Rebuild the whole cache from the reports (set-based; about two minutes at 1M reports)."""
     started = time.perf_counter()
     source, params = map_cache_source_sql()
-    srid = hexgrid.metric_srid()
-    rows_sql = """
-        INSERT INTO maps_reportcell
-            (grid, cx, cy, category_id, klass, n, created_sum, ux, uy)
-    """
     with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS maps_cell_source")
-        # Each report is projected once, then binned into every grid.
+        cursor.execute(sql.CELL_SOURCE_DROP)
         cursor.execute(
-            f"""CREATE TEMP TABLE maps_cell_source ON COMMIT DROP AS
-                SELECT ST_Transform(r.point, 3857) AS m, ST_Transform(r.point, {srid}) AS g,
-                       r.category_id, {KLASS_SQL} AS klass,
-                       EXTRACT(EPOCH FROM r.created_at) AS epoch,
-                       r.id, r.urgent, r.created_at,
-                       {point_cells.FX_SQL.format(p="r.point")} AS fx,
-                       {point_cells.FY_SQL.format(p="r.point")} AS fy
-                FROM ({source}) r""",
-            params,
+            sql.CELL_SOURCE_CREATE.format(source=source),
+            (hexgrid.metric_srid(), *CLASS_OF_SOURCE, *params),
         )
-        cursor.execute("DELETE FROM maps_reportcell")
+        cursor.execute(sql.CELLS_CLEAR)
         cursor.execute(
-            rows_sql
-            + f"""
-            SELECT 'm', floor(ST_X(m) / {BASE_CELL})::int, floor(ST_Y(m) / {BASE_CELL})::int,
-                   category_id, klass, count(*), sum(epoch), avg(ST_X(g)), avg(ST_Y(g))
-            FROM maps_cell_source GROUP BY 2, 3, 4, 5"""
+            sql.CELLS_INSERT_MERCATOR, {"grid": ReportCell.Grid.MERCATOR.value, "cell": BASE_CELL}
         )
         for grid, size in HEX_GRIDS.items():
-            points = "SELECT g, category_id, klass, epoch FROM maps_cell_source"
-            cursor.execute(
-                rows_sql
-                + f"""
-                SELECT '{grid}', i, j, category_id, klass, count(*), sum(epoch), NULL, NULL
-                FROM ({hexgrid.bin_sql(points, size)}) b GROUP BY 2, 3, 4, 5"""
-            )
-        # Category 0 rows sum every category: the unfiltered layers read ten times fewer rows.
-        cursor.execute(
-            rows_sql
-            + f"""
-            SELECT grid, cx, cy, {ALL_CATEGORIES}, klass, sum(n), sum(created_sum),
-                   sum(n * ux) / sum(n), sum(n * uy) / sum(n)
-            FROM maps_reportcell GROUP BY grid, cx, cy, klass"""
-        )
-        point_cells.point_cells_build(cursor, "maps_cell_source")
-        cursor.execute("DROP TABLE IF EXISTS maps_cell_source")
-        # Fresh statistics, or the planner guesses one row per lookup and picks bad joins.
-        cursor.execute("ANALYZE maps_reportcell, maps_pointcell")
-        cursor.execute(
-            "SELECT (SELECT count(*) FROM maps_reportcell) + (SELECT count(*) FROM maps_pointcell)"
-        )
+            cursor.execute(sql.CELLS_INSERT_HEX, (grid, size))
+        cursor.execute(sql.CELLS_INSERT_ALL_CATEGORIES, {"all": ALL_CATEGORIES})
+        point_cells.point_cells_build(cursor)
+        cursor.execute(sql.CELL_SOURCE_DROP)
+        cursor.execute(sql.CELLS_ANALYZE)
+        cursor.execute(sql.CELLS_ROWS)
         rows = cursor.fetchone()[0]
     CellRefresh.objects.all().delete()
     return CellRefresh.objects.create(
@@ -116,16 +89,10 @@ def cells_usable(filters: MapFilters) -> bool:
     )
 
 
-def _where(filters: MapFilters, klasses: tuple[str, ...], grid: str) -> tuple[str, list]:
-    clauses = ["grid = %s", "klass = ANY(%s)"]
-    params: list = [grid, list(klasses)]
-    if filters.categories:
-        clauses.append("category_id = ANY(%s)")
-        params.append(map_category_ids(filters.categories))
-    else:
-        clauses.append("category_id = %s")
-        params.append(ALL_CATEGORIES)
-    return " AND ".join(clauses), params
+def _where(filters: MapFilters, klasses: tuple[str, ...], grid: str) -> tuple:
+    """Params of the cache's grid / classes / categories condition."""
+    categories = map_category_ids(filters.categories) if filters.categories else [ALL_CATEGORIES]
+    return (grid, list(klasses), categories)
 
 
 def cells_hex_aggregate(
@@ -138,22 +105,12 @@ def cells_hex_aggregate(
     now = time.time()
     exact = {v: k for k, v in HEX_GRIDS.items()}
     if size in exact:
-        where, params = _where(filters, klasses, exact[size])
-        sql = f"""
-            SELECT cx, cy, sum(n), sum(n * {now} - created_sum) / 86400.0
-            FROM maps_reportcell WHERE {where} GROUP BY cx, cy
-        """
+        query, params = sql.CELLS_HEX_EXACT, (now, *_where(filters, klasses, exact[size]))
     else:
-        where, params = _where(filters, klasses, ReportCell.Grid.MERCATOR)
-        points = (
-            f"SELECT ST_MakePoint(ux, uy) AS g, n, created_sum FROM maps_reportcell WHERE {where}"
-        )
-        sql = f"""
-            SELECT i, j, sum(n), sum(n * {now} - created_sum) / 86400.0
-            FROM ({hexgrid.bin_sql(points, size)}) b GROUP BY i, j
-        """
+        where = _where(filters, klasses, ReportCell.Grid.MERCATOR.value)
+        query, params = sql.CELLS_HEX_REBIN, (now, *where, size)
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(query, params)
         return cursor.fetchall()
 
 
@@ -168,34 +125,29 @@ def cells_count_tile(
     buffer: int,
 ) -> bytes:
     """MVT layer `counts` for a tile below zoom 12, from the mercator squares."""
-    factor = 2 ** (BASE_ZOOM - z)
     tile = 2 * WEB_MERCATOR_HALF / 2**z
     margin = tile * buffer / extent
     west = -WEB_MERCATOR_HALF + x * tile - margin
     east = west + tile + 2 * margin
     north = WEB_MERCATOR_HALF - y * tile + margin
     south = north - tile - 2 * margin
-    where, params = _where(filters, klasses, ReportCell.Grid.MERCATOR)
-    sql = f"""
-        WITH bounds AS (SELECT ST_TileEnvelope(%s, %s, %s) AS env),
-        coarse AS (
-            SELECT floor(cx / {factor}.0) AS gx, floor(cy / {factor}.0) AS gy, sum(n) AS n,
-                   sum(n * (cx + 0.5)) / sum(n) AS fx, sum(n * (cy + 0.5)) / sum(n) AS fy
-            FROM maps_reportcell
-            WHERE {where}
-              AND cx BETWEEN {int(west // BASE_CELL)} AND {int(east // BASE_CELL)}
-              AND cy BETWEEN {int(south // BASE_CELL)} AND {int(north // BASE_CELL)}
-            GROUP BY 1, 2
-        ),
-        features AS (
-            SELECT ST_AsMVTGeom(ST_SetSRID(ST_MakePoint(fx * {BASE_CELL}, fy * {BASE_CELL}),
-                                           3857), bounds.env, {extent}, {buffer}, true) AS geom,
-                   n::int AS count
-            FROM coarse, bounds
-        )
-        SELECT ST_AsMVT(features, 'counts', {extent}, 'geom') FROM features
-        WHERE geom IS NOT NULL
-    """
+    grid, klass_list, categories = _where(filters, klasses, ReportCell.Grid.MERCATOR.value)
+    params = {
+        "z": z,
+        "x": x,
+        "y": y,
+        "factor": 2 ** (BASE_ZOOM - z),
+        "grid": grid,
+        "klasses": klass_list,
+        "categories": categories,
+        "cx_min": int(west // BASE_CELL),
+        "cx_max": int(east // BASE_CELL),
+        "cy_min": int(south // BASE_CELL),
+        "cy_max": int(north // BASE_CELL),
+        "cell": BASE_CELL,
+        "extent": extent,
+        "buffer": buffer,
+    }
     with connection.cursor() as cursor:
-        cursor.execute(sql, (z, x, y, *params))
+        cursor.execute(sql.CELLS_COUNT_TILE, params)
         return bytes(cursor.fetchone()[0] or b"")

@@ -3,10 +3,9 @@
 from django.http import HttpResponse
 from django.utils import timezone
 from rest_framework.request import Request
-from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from maps.html_report import HtmlReportError, html_report_build
+from maps.html_report import html_report_build
 from maps.views import AnalystMixin
 
 
@@ -15,10 +14,7 @@ class HtmlReportView(AnalystMixin, APIView):
 
     def get(self, request: Request) -> HttpResponse:
         code = request.query_params.get("unit", "")
-        try:
-            page = html_report_build(user=request.user, unit_code=code, filters=self.filters())
-        except HtmlReportError as exc:
-            return Response({"error": f"unit: {exc}", "field": "unit"}, status=400)
+        page = html_report_build(user=request.user, unit_code=code, filters=self.filters())
         response = HttpResponse(page, content_type="text/html; charset=utf-8")
         stamp = timezone.localtime().strftime("%Y%m%d")
         response["Content-Disposition"] = f'attachment; filename="bao-cao-{code}-{stamp}.html"'

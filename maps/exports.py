@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.utils import timezone
 
-from reports.map_selectors import map_with_details
+from maps.selectors import map_with_details
 
 EXPORT_LIMIT = 200_000
 COLUMNS = (

@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from reports.map_selectors import MapFilters
+from maps.selectors import MapFilters
 from reports.models import Report
 
 

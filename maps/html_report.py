@@ -16,7 +16,8 @@ from django.db.models import Func, Value
 from django.utils import timezone
 
 from boundaries.selectors import unit_list
-from reports.map_selectors import MapFilters, map_analysis_reports, map_with_details
+from maps.errors import HtmlReportError
+from maps.selectors import MapFilters, map_analysis_reports, map_with_details
 from reports.models import Report
 
 MAX_POINTS = 5000
@@ -26,10 +27,6 @@ STATUS_COLOURS = {
     "assigned": "#1f77b4",
     "reopened": "#d62728",
 }
-
-
-class HtmlReportError(ValueError):
-    pass
 
 
 def _leaflet_dir() -> Path:

@@ -10,7 +10,7 @@ from django.db.models import Func, Value
 from boundaries.selectors import unit_list
 from maps import cells, hexgrid
 from maps.hotspots import gi_star
-from reports.map_selectors import MapFilters, map_reports_sql, map_unit_stats
+from maps.selectors import MapFilters, map_reports_sql, map_unit_stats
 
 CHOROPLETH_SIMPLIFY_DEG = 0.0005
 

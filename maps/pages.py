@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from boundaries.selectors import LocateError, commune_locate, unit_list
-from reports.map_selectors import user_is_analyst, user_is_officer
+from reports import policy
 from reports.models import Report
 from routing_rules.models import Category
 
@@ -29,7 +29,7 @@ def public_map(request: HttpRequest) -> HttpResponse:
     context = _context(
         communes=unit_list(level="commune").select_related(None).only("code", "full_name"),
         districts=unit_list(level="district").select_related(None).only("code", "full_name"),
-        statuses=[(s, Report.Status(s).label) for s in Report.PUBLIC_STATUSES],
+        statuses=[(s, Report.Status(s).label) for s in policy.PUBLIC_STATUSES],
         tile_template=tiles,
         max_features=settings.MAPS_GEOJSON_MAX_FEATURES,
     )
@@ -38,16 +38,16 @@ def public_map(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def officer_map(request: HttpRequest) -> HttpResponse:
-    if not user_is_officer(request.user):
+    if not policy.user_is_officer(request.user):
         raise Http404("Chỉ cán bộ cơ quan xử lý có bản đồ hàng đợi.")
-    statuses = [(s, Report.Status(s).label) for s in Report.OPEN_STATUSES]
+    statuses = [(s, Report.Status(s).label) for s in policy.OPEN_STATUSES]
     context = _context(agency=request.user.agency, statuses=statuses, hide_period=True)
     return render(request, "maps/officer.html", context)
 
 
 @login_required
 def planner_map(request: HttpRequest) -> HttpResponse:
-    if not user_is_analyst(request.user):
+    if not policy.user_is_analyst(request.user):
         raise Http404("Chỉ cán bộ phân tích, giám sát, IOC có bản đồ phân tích.")
     districts = unit_list(level="district").select_related(None).only("code", "full_name")
     communes = unit_list(level="commune").select_related(None).only("code", "full_name")

@@ -6,6 +6,7 @@ from django.utils import timezone
 from rest_framework import serializers
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
+from reports.deadlines import report_is_overdue
 from reports.models import Report
 
 
@@ -59,7 +60,7 @@ class PublicReportFeatureSerializer(GeoFeatureModelSerializer):
 
 def time_left_class(report: Report, *, now, soon_cutoff) -> str:
     """on_time / due_soon (within 1 working day) / overdue, from the report's handling deadline."""
-    if report.is_overdue or (report.due_at and report.due_at < now):
+    if report.is_overdue or report_is_overdue(report, now=now):
         return "overdue"
     if report.due_at and report.due_at <= soon_cutoff:
         return "due_soon"

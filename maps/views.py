@@ -1,9 +1,13 @@
-"""Map data endpoints (API v1). Thin: parse filters, ask reports.map_selectors, call maps layers."""
+"""Map data endpoints (API v1). Thin: parse filters, ask maps.selectors, call maps layers.
+
+Errors (bad filters, tiles off the grid, unknown formats) are raised and answered by the
+portal's one exception handler, gis_portal.api_errors.
+"""
 
 from django.conf import settings
 from django.http import HttpResponse
 from django.utils import timezone
-from rest_framework import generics, serializers, status
+from rest_framework import generics, serializers
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -11,41 +15,24 @@ from rest_framework.views import APIView
 from rest_framework_gis.pagination import GeoJsonPagination
 
 from maps import cells, exports, hexgrid, layers, tiles
+from maps.errors import ExportFormatError
 from maps.filters import map_filters_parse
-from maps.serializers import OfficerReportFeatureSerializer, PublicReportFeatureSerializer
-from reports.deadlines import end_of_day, working_day_add
-from reports.map_selectors import (
+from maps.selectors import (
     map_analysis_reports,
     map_export_reports,
     map_officer_reports,
     map_open_reports,
     map_public_reports,
     map_with_details,
-    user_is_analyst,
-    user_is_officer,
 )
-
-TILE_MAX_AGE = getattr(settings, "MAPS_TILE_MAX_AGE", 300)
-
-
-def error_response(exc: serializers.ValidationError) -> Response:
-    detail = exc.detail
-    if isinstance(detail, dict):
-        field, messages = next(iter(detail.items()))
-        message = messages[0] if isinstance(messages, list) else messages
-    else:
-        field, message = "non_field_errors", detail[0]
-    return Response({"error": f"{field}: {message}", "field": field}, status=400)
+from maps.serializers import OfficerReportFeatureSerializer, PublicReportFeatureSerializer
+from reports.deadlines import end_of_day, working_day_add
+from reports.policy import user_is_analyst, user_is_officer
 
 
 class FilteredMixin:
     def filters(self):
         return map_filters_parse(self.request.query_params)
-
-    def handle_exception(self, exc):
-        if isinstance(exc, serializers.ValidationError):
-            return error_response(exc)
-        return super().handle_exception(exc)
 
 
 class MapPagination(GeoJsonPagination):
@@ -55,7 +42,7 @@ class MapPagination(GeoJsonPagination):
 
 
 class PublicReportsView(FilteredMixin, generics.ListAPIView):
-    """Published reports for the public map (never hidden, never private), as GeoJSON."""
+    """The reports the policy puts on the public map, filtered, as GeoJSON."""
 
     serializer_class = PublicReportFeatureSerializer
     pagination_class = MapPagination
@@ -143,9 +130,7 @@ class ChoroplethView(AnalystMixin, APIView):
     def get(self, request: Request) -> Response:
         level = request.query_params.get("level", "commune")
         if level not in ("commune", "district"):
-            return Response(
-                {"error": "level: chỉ nhận commune hoặc district.", "field": "level"}, status=400
-            )
+            raise serializers.ValidationError({"level": "chỉ nhận commune hoặc district."})
         reports = map_analysis_reports(user=request.user, filters=self.filters())
         return Response(layers.choropleth_layer(reports=reports, level=level))
 
@@ -165,12 +150,7 @@ class TileView(FilteredMixin, APIView):
         else:
             reports = map_public_reports()
             klasses = cells.PUBLIC_KLASSES
-        try:
-            data = tiles.report_tile(
-                reports=reports, filters=filters, z=z, x=x, y=y, klasses=klasses
-            )
-        except tiles.TileError as exc:
-            return Response({"error": str(exc), "field": "z/x/y"}, status=400)
+        data = tiles.report_tile(reports=reports, filters=filters, z=z, x=x, y=y, klasses=klasses)
         etag = tiles.tile_etag(data)
         if request.headers.get("If-None-Match") == etag:
             response = HttpResponse(status=304)
@@ -178,7 +158,7 @@ class TileView(FilteredMixin, APIView):
             response = HttpResponse(data, content_type="application/vnd.mapbox-vector-tile")
         response["ETag"] = etag
         visibility = "public" if self.scope == "public" else "private"
-        response["Cache-Control"] = f"{visibility}, max-age={TILE_MAX_AGE}"
+        response["Cache-Control"] = f"{visibility}, max-age={settings.MAPS_TILE_MAX_AGE}"
         response["Vary"] = "Cookie, Authorization"
         return response
 
@@ -188,10 +168,7 @@ class ExportView(FilteredMixin, APIView):
 
     def get(self, request: Request, fmt: str) -> HttpResponse:
         if fmt not in exports.EXPORTERS:
-            return Response(
-                {"error": "fmt: chỉ nhận geojson, csv hoặc gpkg.", "field": "fmt"},
-                status=status.HTTP_404_NOT_FOUND,
-            )
+            raise ExportFormatError("chỉ nhận geojson, csv hoặc gpkg.")
         reports = map_export_reports(user=request.user, filters=self.filters())
         if request.query_params.get("layer") == "public":
             reports = map_public_reports(filters=self.filters())

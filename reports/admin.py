@@ -6,12 +6,22 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.gis.admin import GISModelAdmin
 
-from reports import models
+from reports import models, policy
 from reports.services.identity import identity_read_record
 
 
 class ConfidentialAdmin(admin.ModelAdmin):
+    """Read-only for staff, rows scoped by the reports policy, person fields stripped."""
+
     person_fields: tuple[str, ...] = ()
+    # The policy's table-wide selector for this model: `fn(*, user) -> QuerySet`.
+    scope = staticmethod(policy.reports_visible)
+
+    def get_queryset(self, request):
+        rows = super().get_queryset(request)
+        if request.user.is_superuser:
+            return rows
+        return rows.filter(pk__in=type(self).scope(user=request.user).values("pk"))
 
     def _strip(self, request, names):
         if request.user.is_superuser:
@@ -72,11 +82,8 @@ class UserAdmin(BaseUserAdmin):
     ]
 
     def get_queryset(self, request):
-        users = super().get_queryset(request)
-        if request.user.is_superuser:
-            return users
-        # Citizens' accounts carry their identity.
-        return users.exclude(role=models.Role.CITIZEN)
+        visible = policy.accounts_visible(user=request.user).values("pk")
+        return super().get_queryset(request).filter(pk__in=visible)
 
 
 @admin.register(models.Report)
@@ -98,6 +105,27 @@ class ReportAdmin(ConfidentialAdmin, GISModelAdmin):
     search_fields = ["reference", "title"]
     list_select_related = ["category", "commune", "current_agency"]
     raw_id_fields = ["commune", "district", "duplicate_of"]
+    internal_fields = ("hidden_reason",)
+
+    def _sees_internal(self, request, obj) -> bool:
+        if request.user.is_superuser:
+            return True
+        if obj is None:
+            return policy.user_is_ioc(request.user)
+        viewer = policy.report_viewer(user=request.user, report=obj)
+        return policy.viewer_sees_internal(viewer)
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if self._sees_internal(request, obj):
+            return fields
+        return [f for f in fields if f not in self.internal_fields]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if self._sees_internal(request, obj):
+            return fields
+        return [f for f in fields if f not in self.internal_fields]
 
 
 @admin.register(models.ReporterIdentity)
@@ -122,6 +150,7 @@ class IdentityConsentAdmin(SuperuserOnlyAdmin):
 
 @admin.register(models.Transition)
 class TransitionAdmin(ConfidentialAdmin):
+    scope = staticmethod(policy.transitions_visible)
     list_display = ["report", "action", "from_status", "to_status", "actor_label", "created_at"]
     list_filter = ["action"]
     person_fields = ("actor",)
@@ -130,34 +159,40 @@ class TransitionAdmin(ConfidentialAdmin):
 
 @admin.register(models.Assignment)
 class AssignmentAdmin(ConfidentialAdmin):
+    scope = staticmethod(policy.assignments_visible)
     list_display = ["report", "agency", "suggested_agency", "active", "created_at"]
     list_select_related = ["report", "agency", "suggested_agency"]
 
 
 @admin.register(models.Extension)
 class ExtensionAdmin(ConfidentialAdmin):
+    scope = staticmethod(policy.extensions_visible)
     list_display = ["report", "agency", "days", "state", "created_at"]
 
 
 @admin.register(models.Result)
 class ResultAdmin(ConfidentialAdmin):
+    scope = staticmethod(policy.results_visible)
     list_display = ["report", "agency", "state", "is_public", "created_at"]
 
 
 @admin.register(models.Rating)
 class RatingAdmin(ConfidentialAdmin):
+    scope = staticmethod(policy.ratings_visible)
     list_display = ["report", "value", "created_at"]
     person_fields = ("user",)
 
 
 @admin.register(models.Comment)
 class CommentAdmin(ConfidentialAdmin):
+    scope = staticmethod(policy.comments_visible_all)
     list_display = ["report", "author_label", "internal", "created_at"]
     person_fields = ("author",)
 
 
 @admin.register(models.Media)
 class MediaAdmin(ConfidentialAdmin):
+    scope = staticmethod(policy.media_visible)
     list_display = ["report", "kind", "content_type", "size", "created_at"]
 
 
@@ -173,10 +208,25 @@ class NotificationAdmin(SuperuserOnlyAdmin):
 
 @admin.register(models.AuditLog)
 class AuditLogAdmin(ConfidentialAdmin):
+    """The audit log is evidence: nobody edits or deletes it here, superusers included."""
+
     list_display = ["action", "report", "actor", "reason", "created_at"]
     list_filter = ["action"]
+    scope = staticmethod(policy.audit_log_visible)
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser or policy.user_is_supervisor(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request) and super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request):
+        return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

@@ -6,9 +6,10 @@ from rest_framework.authtoken.models import Token
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from reports import selectors
-from reports.api_base import ReportAPIView, bad_request
+from reports import policy, selectors
+from reports.detail import report_detail_build
 from reports.errors import ReportInvalid
 from reports.models import Extension
 from reports.serializers import (
@@ -113,7 +114,7 @@ ACTIONS = {
 }
 
 
-class ReportActionView(ReportAPIView):
+class ReportActionView(APIView):
     """Base for one workflow action on one report; answers with the updated report."""
 
     permission_classes = [IsAuthenticated]
@@ -122,9 +123,11 @@ class ReportActionView(ReportAPIView):
     def post(self, request: Request, reference: str) -> Response:
         serializer_class, perform = ACTIONS[self.action_name]
         report = selectors.report_get(user=request.user, reference=reference)
+        # The policy answers first (403/409), before any input is read; the service checks
+        # again under the row lock.
+        policy.action_check(user=request.user, report=report, action=self.action_name)
         serializer = serializer_class(data=request.data)
-        if not serializer.is_valid():
-            return bad_request(serializer)
+        serializer.is_valid(raise_exception=True)
         perform(request.user, report, dict(serializer.validated_data))
         return Response(report_detail_data(request=request, report=report))
 
@@ -151,7 +154,7 @@ def _action_view(name: str) -> type[ReportActionView]:
 ACTION_VIEWS = {name: _action_view(name) for name in ACTIONS}
 
 
-class FollowView(ReportAPIView):
+class FollowView(APIView):
     """Follow an open report instead of filing a duplicate."""
 
     permission_classes = [IsAuthenticated]
@@ -163,12 +166,11 @@ class FollowView(ReportAPIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class CommentListCreateView(ReportAPIView):
+class CommentListCreateView(APIView):
     @extend_schema(responses=CommentSerializer(many=True))
     def get(self, request: Request, reference: str) -> Response:
-        report = selectors.report_get(user=request.user, reference=reference)
-        comments = selectors.comment_list(user=request.user, report=report)
-        return Response(CommentSerializer(comments, many=True).data)
+        detail = report_detail_build(user=request.user, reference=reference)
+        return Response(CommentSerializer(detail.comments, many=True).data)
 
     @extend_schema(request=CommentInputSerializer, responses={201: CommentSerializer})
     def post(self, request: Request, reference: str) -> Response:
@@ -176,15 +178,14 @@ class CommentListCreateView(ReportAPIView):
             self.permission_denied(request)
         report = selectors.report_get(user=request.user, reference=reference)
         serializer = CommentInputSerializer(data=request.data)
-        if not serializer.is_valid():
-            return bad_request(serializer)
+        serializer.is_valid(raise_exception=True)
         comment = citizen.comment_add(
             actor=request.user, report=report, **serializer.validated_data
         )
         return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
 
 
-class IdentityView(ReportAPIView):
+class IdentityView(APIView):
     """Staff read of the reporter's identity: needs a reason, written to the audit log."""
 
     permission_classes = [IsAuthenticated]
@@ -193,22 +194,20 @@ class IdentityView(ReportAPIView):
     def post(self, request: Request, reference: str) -> Response:
         report = selectors.report_get(user=request.user, reference=reference)
         serializer = ReasonSerializer(data=request.data)
-        if not serializer.is_valid():
-            return bad_request(serializer)
+        serializer.is_valid(raise_exception=True)
         person = identity.identity_reveal(
             actor=request.user, report=report, **serializer.validated_data
         )
         return Response(IdentitySerializer(person).data)
 
 
-class RegisterView(ReportAPIView):
+class RegisterView(APIView):
     """Citizen registration; answers with an API token."""
 
     @extend_schema(request=RegisterSerializer, responses={201: dict})
     def post(self, request: Request) -> Response:
         serializer = RegisterSerializer(data=request.data)
-        if not serializer.is_valid():
-            return bad_request(serializer)
+        serializer.is_valid(raise_exception=True)
         user = accounts.user_register(**serializer.validated_data)
         token, _ = Token.objects.get_or_create(user=user)
         return Response(

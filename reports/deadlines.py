@@ -5,7 +5,10 @@ from functools import lru_cache
 
 import holidays
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
+
+from reports.models import Report
 
 
 @lru_cache(maxsize=32)
@@ -56,3 +59,28 @@ def deadline_after(*, moment: datetime, days: int) -> datetime:
 
 def deadline_extend(*, due_at: datetime, days: int) -> datetime:
     return deadline_after(moment=due_at, days=days)
+
+
+# --- overdue: one definition for the sweep, statistics and maps -------------------------------
+
+
+def overdue_q(*, now: datetime) -> Q:
+    """Pending reports past their deadline at `now`: the 1-working-day verification deadline
+    while unverified, the handling deadline after."""
+    submitted = Q(status=Report.Status.SUBMITTED)
+    return Q(status__in=Report.OPEN_STATUSES) & (
+        (submitted & Q(verify_due_at__lt=now)) | (~submitted & Q(due_at__lt=now))
+    )
+
+
+def report_deadline(report) -> datetime | None:
+    """The deadline that applies to the report now (verification, then handling)."""
+    if report.status == Report.Status.SUBMITTED:
+        return report.verify_due_at
+    return report.due_at
+
+
+def report_is_overdue(report, *, now: datetime) -> bool:
+    """The object form of overdue_q (the sweep's flag may lag behind by one sweep)."""
+    due = report_deadline(report)
+    return report.is_open and due is not None and due < now

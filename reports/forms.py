@@ -4,6 +4,7 @@ import uuid
 
 from django import forms
 
+from reports import inputs
 from reports.models import Report
 from routing_rules.models import Category
 
@@ -31,9 +32,11 @@ class ReportForm(forms.Form):
         empty_label="— Chọn lĩnh vực —",
         to_field_name="code",
     )
-    title = forms.CharField(label="Tiêu đề", max_length=200)
+    title = forms.CharField(label="Tiêu đề", max_length=inputs.TITLE_MAX)
     description = forms.CharField(
-        label="Nội dung phản ánh", widget=forms.Textarea(attrs={"rows": 5})
+        label="Nội dung phản ánh",
+        max_length=inputs.DESCRIPTION_MAX,
+        widget=forms.Textarea(attrs={"rows": 5}),
     )
     lon = forms.FloatField(widget=forms.HiddenInput, min_value=-180, max_value=180)
     lat = forms.FloatField(widget=forms.HiddenInput, min_value=-90, max_value=90)
@@ -54,8 +57,8 @@ class ReportForm(forms.Form):
         required=False,
     )
     private_result = forms.BooleanField(label="Chỉ gửi kết quả cho tôi", required=False)
-    full_name = forms.CharField(label="Họ và tên", max_length=200)
-    phone = forms.RegexField(label="Số điện thoại", regex=r"^\+?[0-9 .-]{8,15}$", max_length=20)
+    full_name = forms.CharField(label="Họ và tên", max_length=inputs.NAME_MAX)
+    phone = forms.RegexField(label="Số điện thoại", regex=inputs.PHONE_PATTERN, max_length=20)
     email = forms.EmailField(label="Thư điện tử (không bắt buộc)", required=False)
     media = MultipleFileField(label="Ảnh, video", required=False)
     idempotency_key = forms.CharField(widget=forms.HiddenInput, initial=lambda: uuid.uuid4().hex)
@@ -72,7 +75,7 @@ class ReportForm(forms.Form):
 
 class RegisterForm(forms.Form):
     username = forms.CharField(label="Tên đăng nhập", max_length=150)
-    full_name = forms.CharField(label="Họ và tên", max_length=200)
-    phone = forms.RegexField(label="Số điện thoại", regex=r"^\+?[0-9 .-]{8,15}$", max_length=20)
+    full_name = forms.CharField(label="Họ và tên", max_length=inputs.NAME_MAX)
+    phone = forms.RegexField(label="Số điện thoại", regex=inputs.PHONE_PATTERN, max_length=20)
     email = forms.EmailField(label="Thư điện tử (không bắt buộc)", required=False)
     password = forms.CharField(label="Mật khẩu", widget=forms.PasswordInput)

@@ -7,6 +7,8 @@ commune the default handler of what happens on its territory.
 import logging
 from dataclasses import dataclass, field
 
+from django.core import signing
+
 from routing_rules.models import Agency
 
 logger = logging.getLogger(__name__)
@@ -73,3 +75,41 @@ def suggest_agency(report) -> Suggestion:
         else ["Chưa xác định được cơ quan xử lý; IOC chọn thủ công."]
     )
     return Suggestion(agency=agency, coordinators=[], explanation=explanation)
+
+
+# What the IOC was shown travels back with its choice, signed, so the assign action checks
+# the choice against that suggestion (and records it), not one the rules give later.
+SUGGESTION_SALT = "reports.assign-suggestion"
+SUGGESTION_MAX_AGE = 7 * 24 * 3600
+
+
+def suggestion_sign(*, report, suggestion: Suggestion) -> str:
+    payload = {
+        "report": report.pk,
+        "agency": suggestion.agency.pk if suggestion.agency else None,
+        "coordinators": [a.pk for a in suggestion.coordinators],
+        "explanation": list(suggestion.explanation),
+    }
+    return signing.dumps(payload, salt=SUGGESTION_SALT, compress=True)
+
+
+def suggestion_verify(*, report, token: str) -> Suggestion:
+    """The suggestion a signed token carries; ReportInvalid if forged, stale or for another
+    report."""
+    from reports.errors import ReportInvalid
+
+    try:
+        payload = signing.loads(token, salt=SUGGESTION_SALT, max_age=SUGGESTION_MAX_AGE)
+    except signing.BadSignature as exc:
+        raise ReportInvalid(
+            "Đề xuất cơ quan đã hết hạn hoặc không hợp lệ; hãy tải lại trang.",
+            field="suggestion_token",
+        ) from exc
+    if payload.get("report") != report.pk:
+        raise ReportInvalid("Đề xuất này thuộc phản ánh khác.", field="suggestion_token")
+    agencies = Agency.objects.in_bulk([payload["agency"], *payload["coordinators"]])
+    return Suggestion(
+        agency=agencies.get(payload["agency"]),
+        coordinators=[agencies[pk] for pk in payload["coordinators"] if pk in agencies],
+        explanation=list(payload["explanation"]),
+    )

@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from reports import inputs
 from reports.models import (
     Comment,
     Extension,
@@ -12,11 +13,8 @@ from reports.models import (
     Result,
     Transition,
 )
-from reports.selectors import user_is_reporter, user_sees_internal
+from reports.routing import suggest_agency, suggestion_sign
 from routing_rules.models import Agency, Category
-
-PHONE_RE = r"^\+?[0-9 .-]{8,15}$"
-
 
 # --- input ---------------------------------------------------------------------------------
 
@@ -25,15 +23,17 @@ class ReportSubmitSerializer(serializers.Serializer):
     category = serializers.SlugRelatedField(
         slug_field="code", queryset=Category.objects.filter(is_active=True)
     )
-    title = serializers.CharField(max_length=200)
-    description = serializers.CharField(max_length=5000)
+    title = serializers.CharField(max_length=inputs.TITLE_MAX)
+    description = serializers.CharField(max_length=inputs.DESCRIPTION_MAX)
     lon = serializers.FloatField(min_value=-180, max_value=180)
     lat = serializers.FloatField(min_value=-90, max_value=90)
     location_source = serializers.ChoiceField(
         choices=Report.LocationSource.choices, default=Report.LocationSource.PIN
     )
-    full_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    phone = serializers.RegexField(PHONE_RE, max_length=20, required=False, allow_blank=True)
+    full_name = serializers.CharField(max_length=inputs.NAME_MAX, required=False, allow_blank=True)
+    phone = serializers.RegexField(
+        inputs.PHONE_PATTERN, max_length=20, required=False, allow_blank=True
+    )
     email = serializers.EmailField(required=False, allow_blank=True)
     incident_at = serializers.DateTimeField(required=False, allow_null=True)
     urgent = serializers.BooleanField(default=False)
@@ -79,6 +79,8 @@ class AssignSerializer(serializers.Serializer):
     coordinators = serializers.SlugRelatedField(
         slug_field="code", queryset=Agency.objects.all(), many=True, required=False
     )
+    # The signed suggestion the IOC was shown (detail page or API `assign_suggestion`).
+    suggestion_token = serializers.CharField(max_length=4000, required=False, allow_blank=True)
 
 
 class CategoryChangeSerializer(serializers.Serializer):
@@ -134,8 +136,8 @@ class EmptySerializer(serializers.Serializer):
 class RegisterSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=128, write_only=True)
-    full_name = serializers.CharField(max_length=200)
-    phone = serializers.RegexField(PHONE_RE, max_length=20)
+    full_name = serializers.CharField(max_length=inputs.NAME_MAX)
+    phone = serializers.RegexField(inputs.PHONE_PATTERN, max_length=20)
     email = serializers.EmailField(required=False, allow_blank=True)
 
 
@@ -237,7 +239,7 @@ class ReportDetailSerializer(ReportListSerializer):
     duplicate_of = serializers.CharField(source="duplicate_of.reference", default=None)
     # A merged report follows the status of the report it was merged into.
     duplicate_of_status = serializers.CharField(source="duplicate_of.status", default=None)
-    media = MediaSerializer(many=True)
+    media = serializers.SerializerMethodField()
     result = serializers.SerializerMethodField()
     timeline = serializers.SerializerMethodField()
     comments = serializers.SerializerMethodField()
@@ -260,49 +262,54 @@ class ReportDetailSerializer(ReportListSerializer):
             "timeline",
             "comments",
             "extensions",
+            "actions",
+            "assign_suggestion",
             "viewer",
         ]
 
-    def _user(self):
-        request = self.context.get("request")
-        return request.user if request else None
+    actions = serializers.SerializerMethodField()
+    assign_suggestion = serializers.SerializerMethodField()
+
+    def _detail(self):
+        return self.context["detail"]
 
     def get_result(self, report: Report) -> dict | None:
-        result = (
-            report.results.filter(state=Result.State.PUBLISHED)
-            .select_related("agency", "rating")
-            .order_by("-decided_at")
-            .first()
-        )
-        if result is None:
-            return None
-        user = self._user()
-        if not result.is_public and not (
-            user_is_reporter(user=user, report=report)
-            or user_sees_internal(user=user, report=report)
-        ):
-            return None
-        return ResultSerializer(result).data
+        result = self._detail().result
+        return ResultSerializer(result).data if result else None
 
     def get_timeline(self, report: Report) -> list[dict]:
-        return TransitionSerializer(self.context["timeline"], many=True).data
+        return TransitionSerializer(self._detail().timeline, many=True).data
 
     def get_comments(self, report: Report) -> list[dict]:
-        return CommentSerializer(self.context["comments"], many=True).data
+        return CommentSerializer(self._detail().comments, many=True).data
 
     def get_extensions(self, report: Report) -> list[dict]:
         """Extension requests are internal: only staff handling the report see them."""
-        if not user_sees_internal(user=self._user(), report=report):
-            return []
-        extensions = report.extensions.select_related("agency").order_by("created_at")
-        return ExtensionSerializer(extensions, many=True).data
+        return ExtensionSerializer(self._detail().extensions, many=True).data
+
+    def get_media(self, report: Report) -> list[dict]:
+        return MediaSerializer(self._detail().media, many=True, context=self.context).data
+
+    def get_actions(self, report: Report) -> list[str]:
+        """What the asking user may do now, as the policy says (the page shows the same)."""
+        return sorted(self._detail().actions)
+
+    def get_assign_suggestion(self, report: Report) -> dict | None:
+        """For the IOC, while it may assign: the routing suggestion and its signed token, to
+        send back with the assign action so the choice is checked against what was shown."""
+        if "assign" not in self._detail().actions:
+            return None
+        suggestion = suggest_agency(report)
+        return {
+            "agency": suggestion.agency.code if suggestion.agency else None,
+            "agency_name": suggestion.agency.name if suggestion.agency else None,
+            "explanation": suggestion.explanation,
+            "token": suggestion_sign(report=report, suggestion=suggestion),
+        }
 
     def get_viewer(self, report: Report) -> dict:
-        user = self._user()
-        return {
-            "is_reporter": user_is_reporter(user=user, report=report),
-            "sees_internal": user_sees_internal(user=user, report=report),
-        }
+        detail = self._detail()
+        return {"is_reporter": detail.is_reporter, "sees_internal": detail.sees_internal}
 
 
 class NotificationSerializer(serializers.ModelSerializer):

@@ -1,23 +1,19 @@
 """Read endpoints and submission of the report API."""
 
-from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import NotAuthenticated
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from reports import selectors
+from reports import policy, selectors
 from reports.address import address_locate
-from reports.api_base import (
-    ReportAPIView,
-    ReportErrorMixin,
-    ReportFilter,
-    ReportPagination,
-    bad_request,
-)
-from reports.models import Media, Notification, Report
+from reports.api_base import ReportFilter, ReportPagination
+from reports.detail import report_detail_build, report_detail_for
+from reports.errors import ReportForbidden, ReportNotFound
+from reports.models import Notification, Report
 from reports.serializers import (
     AddressMatchSerializer,
     AddressQuerySerializer,
@@ -43,21 +39,13 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
 
 
 def report_detail_data(*, request, report) -> dict:
-    report = (
-        type(report)
-        .objects.select_related(*selectors.LIST_RELATED, "duplicate_of")
-        .prefetch_related(Prefetch("media", queryset=Media.objects.order_by("id")))
-        .get(pk=report.pk)
-    )
-    context = {
-        "request": request,
-        "timeline": list(selectors.report_timeline(user=request.user, report=report)),
-        "comments": list(selectors.comment_list(user=request.user, report=report)),
-    }
-    return ReportDetailSerializer(report, context=context).data
+    detail = report_detail_for(user=request.user, report=report)
+    return ReportDetailSerializer(
+        detail.report, context={"request": request, "detail": detail}
+    ).data
 
 
-class ReportListCreateView(ReportErrorMixin, generics.ListAPIView):
+class ReportListCreateView(generics.ListAPIView):
     """GET: published public reports. POST: file a new report (multipart for photos)."""
 
     serializer_class = ReportListSerializer
@@ -76,8 +64,7 @@ class ReportListCreateView(ReportErrorMixin, generics.ListAPIView):
         if not request.user.is_authenticated:
             raise NotAuthenticated("Cần đăng nhập để gửi phản ánh.")
         serializer = ReportSubmitSerializer(data=request.data)
-        if not serializer.is_valid():
-            return bad_request(serializer)
+        serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         files = data.pop("media", [])
         outcome = report_submit(
@@ -90,7 +77,7 @@ class ReportListCreateView(ReportErrorMixin, generics.ListAPIView):
         return Response(report_detail_data(request=request, report=outcome.report), status=code)
 
 
-class ScopedListView(ReportErrorMixin, generics.ListAPIView):
+class ScopedListView(generics.ListAPIView):
     serializer_class = ReportListSerializer
     pagination_class = ReportPagination
     filterset_class = ReportFilter
@@ -121,7 +108,7 @@ class AgencyQueueView(ScopedListView):
     selector = staticmethod(selectors.report_list_agency_queue)
 
 
-class NearbyView(ReportAPIView):
+class NearbyView(APIView):
     """Open reports of the same category within 100 m from the last 30 days."""
 
     permission_classes = [IsAuthenticated]
@@ -129,9 +116,9 @@ class NearbyView(ReportAPIView):
     @extend_schema(parameters=[NearbyQuerySerializer], responses=NearbySerializer(many=True))
     def get(self, request: Request) -> Response:
         query = NearbyQuerySerializer(data=request.query_params)
-        if not query.is_valid():
-            return bad_request(query)
+        query.is_valid(raise_exception=True)
         reports = selectors.report_duplicates_nearby(
+            user=request.user,
             category_id=query.validated_data["category"].pk,
             lon=query.validated_data["lon"],
             lat=query.validated_data["lat"],
@@ -139,7 +126,7 @@ class NearbyView(ReportAPIView):
         return Response(NearbySerializer(reports, many=True).data)
 
 
-class PhotoLocationView(ReportAPIView):
+class PhotoLocationView(APIView):
     """Read the GPS position from a photo so the citizen can confirm it; nothing is stored."""
 
     permission_classes = [IsAuthenticated]
@@ -147,8 +134,7 @@ class PhotoLocationView(ReportAPIView):
     @extend_schema(request=PhotoSerializer, responses={200: dict})
     def post(self, request: Request) -> Response:
         serializer = PhotoSerializer(data=request.data)
-        if not serializer.is_valid():
-            return bad_request(serializer)
+        serializer.is_valid(raise_exception=True)
         photo = serializer.validated_data["photo"]
         position = image_gps(photo.read(20 * 2**20))
         if position is None:
@@ -156,48 +142,42 @@ class PhotoLocationView(ReportAPIView):
         return Response({"found": True, "lon": position[0], "lat": position[1]})
 
 
-class AddressLocateView(ReportAPIView):
+class AddressLocateView(APIView):
     """Resolve a typed address (old or new unit names) to a commune and a point inside it."""
 
     @extend_schema(parameters=[AddressQuerySerializer], responses=AddressMatchSerializer)
     def get(self, request: Request) -> Response:
         query = AddressQuerySerializer(data=request.query_params)
-        if not query.is_valid():
-            return bad_request(query)
+        query.is_valid(raise_exception=True)
         match = address_locate(text=query.validated_data["q"])
         return Response(AddressMatchSerializer(match).data)
 
 
-class ReportDetailView(ReportAPIView):
+class ReportDetailView(APIView):
     @extend_schema(responses=ReportDetailSerializer)
     def get(self, request: Request, reference: str) -> Response:
         report = selectors.report_get(user=request.user, reference=reference)
         return Response(report_detail_data(request=request, report=report))
 
 
-class TimelineView(ReportAPIView):
+class TimelineView(APIView):
     @extend_schema(responses=TransitionSerializer(many=True))
     def get(self, request: Request, reference: str) -> Response:
-        report = selectors.report_get(user=request.user, reference=reference)
-        events = selectors.report_timeline(user=request.user, report=report)
-        return Response(TransitionSerializer(events, many=True).data)
+        detail = report_detail_build(user=request.user, reference=reference)
+        return Response(TransitionSerializer(detail.timeline, many=True).data)
 
 
-class StatsView(ReportAPIView):
+class StatsView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses={200: dict})
     def get(self, request: Request) -> Response:
-        stats = selectors.report_stats(user=request.user)
-        if not stats:
-            return Response(
-                {"error": "Không có quyền xem thống kê.", "field": "non_field_errors"},
-                status=status.HTTP_403_FORBIDDEN,
-            )
-        return Response(stats)
+        if not policy.user_is_analyst(request.user):
+            raise ReportForbidden("Không có quyền xem thống kê.")
+        return Response(selectors.report_stats(user=request.user))
 
 
-class NotificationListView(ReportErrorMixin, generics.ListAPIView):
+class NotificationListView(generics.ListAPIView):
     serializer_class = NotificationSerializer
     pagination_class = ReportPagination
     permission_classes = [IsAuthenticated]
@@ -208,15 +188,12 @@ class NotificationListView(ReportErrorMixin, generics.ListAPIView):
         return selectors.notification_list(user=self.request.user)
 
 
-class NotificationReadView(ReportAPIView):
+class NotificationReadView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(request=None, responses={204: None})
     def post(self, request: Request, pk: int) -> Response:
-        marked = notification_mark_read(user=request.user, notification_id=pk)
-        if not marked and not selectors.notification_list(user=request.user).filter(pk=pk).exists():
-            return Response(
-                {"error": "Không tìm thấy thông báo.", "field": "id"},
-                status=status.HTTP_404_NOT_FOUND,
-            )
+        if not selectors.notification_list(user=request.user).filter(pk=pk).exists():
+            raise ReportNotFound("Không tìm thấy thông báo.", field="id")
+        notification_mark_read(user=request.user, notification_id=pk)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -8,15 +8,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from reports import selectors
+from reports import policy, selectors
 from reports.api_actions import ACTIONS
+from reports.detail import report_detail_build
 from reports.errors import ReportError, ReportNotFound
 from reports.forms import RegisterForm, ReportForm
-from reports.models import Rating, Report, Role
-from reports.routing import suggest_agency
+from reports.models import Rating
+from reports.routing import suggest_agency, suggestion_sign
 from reports.services import accounts, citizen
 from reports.services.identity import identity_reveal
-from reports.services.recategorize import CHANGEABLE
 from reports.services.submission import report_submit
 from routing_rules.models import Agency
 from routing_rules.selectors import category_list
@@ -74,7 +74,7 @@ def my_reports(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def ioc_inbox(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_ioc:
+    if not policy.user_is_ioc(request.user):
         raise Http404
     page = _page(request, selectors.report_list_ioc_inbox(user=request.user))
     return render(request, "reports/list.html", {"page": page, "heading": "Hộp thư IOC"})
@@ -82,7 +82,7 @@ def ioc_inbox(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def agency_queue(request: HttpRequest) -> HttpResponse:
-    if request.user.role != Role.AGENCY_OFFICER:
+    if not policy.user_is_officer(request.user):
         raise Http404
     page = _page(request, selectors.report_list_agency_queue(user=request.user))
     heading = f"Phản ánh giao {request.user.agency.name}"
@@ -91,49 +91,26 @@ def agency_queue(request: HttpRequest) -> HttpResponse:
 
 def detail(request: HttpRequest, reference: str) -> HttpResponse:
     try:
-        report = selectors.report_get(user=request.user, reference=reference)
+        detail = report_detail_build(user=request.user, reference=reference)
     except ReportNotFound as exc:
         raise Http404(exc.message) from exc
-    user = request.user
-    sees_internal = selectors.user_sees_internal(user=user, report=report)
-    is_reporter = selectors.user_is_reporter(user=user, report=report)
-    result = report.results.filter(state="published").order_by("-decided_at").first()
-    if result and not (result.is_public or is_reporter or sees_internal):
-        result = None
+    report, actions = detail.report, detail.actions
     context = {
+        "detail": detail,
         "report": report,
-        "timeline": selectors.report_timeline(user=user, report=report),
-        "comments": selectors.comment_list(user=user, report=report),
-        "media": report.media.all(),
-        "result": result,
-        "is_reporter": is_reporter,
-        "sees_internal": sees_internal,
-        "is_ioc": user.is_authenticated and (user.is_superuser or user.is_ioc),
-        "is_handler": user.is_authenticated
-        and user.role == Role.AGENCY_OFFICER
-        and user.agency_id == report.current_agency_id,
+        "actions": actions,
         "ratings": Rating.Value.choices,
         "hotlines": HOTLINES if report.urgent else [],
+        "moderation": [("hide", "Ẩn khỏi công khai"), ("unhide", "Bỏ ẩn")],
     }
-    if context["is_ioc"] or context["is_handler"]:
+    if actions & {"assign", "invite"}:
         context["agencies"] = Agency.objects.filter(is_active=True).order_by("kind", "name")
-        context["pending_extensions"] = report.extensions.filter(state="pending")
-    if context["is_ioc"] and report.status in CHANGEABLE:
+    if "category" in actions:
         context["categories"] = category_list()
-    if context["is_ioc"] and report.status in (
-        Report.Status.SUBMITTED,
-        Report.Status.RETURNED,
-        Report.Status.REOPENED,
-    ):
-        context["suggestion"] = suggest_agency(report)
-    context["can_reveal"] = context["is_ioc"] or (
-        context["is_handler"]
-        and citizen.consent_active(report=report, agency=report.current_agency)
-    )
-    if is_reporter and report.current_agency_id:
-        context["consent_active"] = citizen.consent_active(
-            report=report, agency=report.current_agency
-        )
+    if "assign" in actions:
+        suggestion = suggest_agency(report)
+        context["suggestion"] = suggestion
+        context["suggestion_token"] = suggestion_sign(report=report, suggestion=suggestion)
     return render(request, "reports/detail.html", context)
 
 
@@ -168,18 +145,17 @@ def action(request: HttpRequest, reference: str, name: str) -> HttpResponse:
     except ReportNotFound as exc:
         raise Http404(exc.message) from exc
     serializer_class, perform = ACTIONS[name]
-    data = request.POST.copy()
-    serializer = serializer_class(data=data)
-    if not serializer.is_valid():
-        field, errors = next(iter(serializer.errors.items()))
-        messages.error(request, f"{field}: {errors[0]}")
-    else:
-        try:
-            perform(request.user, report, dict(serializer.validated_data))
-        except ReportError as exc:
-            messages.error(request, exc.message)
+    serializer = serializer_class(data=request.POST.copy())
+    try:
+        policy.action_check(user=request.user, report=report, action=name)
+        if not serializer.is_valid():
+            field, errors = next(iter(serializer.errors.items()))
+            messages.error(request, f"{field}: {errors[0]}")
         else:
+            perform(request.user, report, dict(serializer.validated_data))
             messages.success(request, "Đã cập nhật.")
+    except ReportError as exc:
+        messages.error(request, exc.message)
     return redirect("reports-web:detail", reference=reference)
 
 

@@ -3,6 +3,8 @@
 from django.contrib.gis.db.models import MultiPolygonField
 from django.db.models import Func
 
+from routing_rules.sql import ZONE_AREA_PARTS, ZONE_AREA_SQL
+
 
 class ZoneArea(Func):
     """The effective area of a special zone: its geometry widened by `buffer_m` metres.
@@ -18,12 +20,10 @@ class ZoneArea(Func):
         super().__init__(geom, buffer_m, **extra)
 
     def as_sql(self, compiler, connection, **extra_context):
-        geom_sql, geom_params = compiler.compile(self.source_expressions[0])
-        buffer_sql, buffer_params = compiler.compile(self.source_expressions[1])
-        sql = (
-            f"ST_Multi(ST_CollectionExtract(CASE WHEN {buffer_sql} > 0 "
-            f"THEN ST_Buffer(({geom_sql})::geography, {buffer_sql})::geometry "
-            f"ELSE {geom_sql} END, 3))"
-        )
-        params = (*buffer_params, *geom_params, *buffer_params, *geom_params)
+        compiled = {
+            "geom": compiler.compile(self.source_expressions[0]),
+            "buffer": compiler.compile(self.source_expressions[1]),
+        }
+        sql = ZONE_AREA_SQL % {name: part[0] for name, part in compiled.items()}
+        params = tuple(param for name in ZONE_AREA_PARTS for param in compiled[name][1])
         return sql, params

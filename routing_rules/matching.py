@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import Q
 
+from routing_rules.errors import RoutingUnavailable
 from routing_rules.models import Agency, Rule, SpecialZone
 from routing_rules.text import keywords_found
 
@@ -94,7 +95,7 @@ def commune_ubnd_find(commune_code: str) -> Agency:
         .first()
     )
     if agency is None:
-        raise Agency.DoesNotExist(
+        raise RoutingUnavailable(
             f"Chưa có UBND đang hoạt động cho xã/phường mã {commune_code}: "
             "hãy nạp dữ liệu bằng `manage.py routing_load` hoặc thêm trong trang quản trị."
         )

@@ -1,6 +1,5 @@
 from django.contrib.gis.db import models
 from django.contrib.postgres.indexes import GistIndex
-from django.core.exceptions import ValidationError
 from django.db.models import Deferrable, F, Q
 
 from routing_rules.functions import ZoneArea
@@ -26,6 +25,11 @@ class Category(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        from routing_rules.validation import category_validate
+
+        category_validate(category=self)
 
 
 class Agency(models.Model):
@@ -67,6 +71,11 @@ class Agency(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        from routing_rules.validation import agency_validate
+
+        agency_validate(agency=self)
 
 
 class SpecialZone(models.Model):
@@ -121,12 +130,9 @@ class SpecialZone(models.Model):
         return self.name
 
     def clean(self) -> None:
-        if (
-            self.geom
-            and self.geom.geom_type not in ("Polygon", "MultiPolygon")
-            and not (self.buffer_m and self.buffer_m > 0)
-        ):
-            raise ValidationError({"buffer_m": "Điểm và đường cần vùng đệm lớn hơn 0 m."})
+        from routing_rules.validation import zone_validate
+
+        zone_validate(zone=self)
 
 
 COMMUNE_TYPES = ("xã", "phường", "đặc khu")
@@ -233,6 +239,6 @@ class Rule(models.Model):
         return f"{self.priority}. {self.name}"
 
     def clean(self) -> None:
-        from routing_rules.validation import rule_fields_check
+        from routing_rules.validation import rule_validate
 
-        rule_fields_check(self)
+        rule_validate(rule=self)

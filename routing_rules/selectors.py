@@ -11,6 +11,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from boundaries.selectors import unit_list
+from routing_rules.errors import RoutingUnavailable
 from routing_rules.matching import (
     Match,
     Place,
@@ -97,7 +98,7 @@ def zones_covering(*, lon: float, lat: float) -> list[SpecialZone]:
 
 
 def commune_ubnd_get(*, commune_code: str) -> Agency:
-    """The UBND of a commune; raises Agency.DoesNotExist with a clear message if not loaded."""
+    """The UBND of a commune; raises RoutingUnavailable (an Agency.DoesNotExist) if not loaded."""
     return commune_ubnd_find(commune_code)
 
 
@@ -259,7 +260,7 @@ def _fallback(place: Place, explanation: list[str]) -> RouteDecision:
             Agency.objects.filter(kind=Agency.Kind.IOC, is_active=True).order_by("code").first()
         )
         if agency is None:
-            raise Agency.DoesNotExist(
+            raise RoutingUnavailable(
                 "Không xác định được xã/phường và chưa có IOC để phân loại thủ công."
             )
         why = "IOC phân loại thủ công vì không xác định được xã/phường"

@@ -1,15 +1,14 @@
 from dataclasses import dataclass
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, status
+from rest_framework import generics
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_gis.pagination import GeoJsonPagination
 
-from boundaries.selectors import LocateError, Location, commune_locate
-from routing_rules.models import Agency
+from boundaries.selectors import Location, commune_locate
 from routing_rules.selectors import (
     RouteDecision,
     RouteRequest,
@@ -29,24 +28,14 @@ from routing_rules.serializers import (
 )
 
 
-def error_response(message: str, field: str | None, code: int) -> Response:
-    return Response({"error": message, "field": field}, status=code)
-
-
-def bad_request(serializer) -> Response:
-    field, messages = next(iter(serializer.errors.items()))
-    return error_response(f"{field}: {messages[0]}", field, status.HTTP_400_BAD_REQUEST)
-
-
 class QueryMixin:
-    """Validates query parameters once; a bad one short-circuits the view with a 400."""
+    """Validates query parameters once, before the list is built."""
 
     query_serializer_class = None
 
     def get(self, request: Request, *args, **kwargs) -> Response:
         serializer = self.query_serializer_class(data=request.query_params)
-        if not serializer.is_valid():
-            return bad_request(serializer)
+        serializer.is_valid(raise_exception=True)
         self.query = serializer.validated_data
         return super().get(request, *args, **kwargs)
 
@@ -127,16 +116,10 @@ class RoutePreviewView(APIView):
     @extend_schema(parameters=[RoutePreviewQuerySerializer], responses=RoutePreviewSerializer)
     def get(self, request: Request) -> Response:
         query = RoutePreviewQuerySerializer(data=request.query_params)
-        if not query.is_valid():
-            return bad_request(query)
+        query.is_valid(raise_exception=True)
         data = query.validated_data
         at = data.get("at")
-        try:
-            location = commune_locate(
-                lon=data["lon"], lat=data["lat"], at=at.date() if at else None
-            )
-        except LocateError as exc:
-            return error_response(exc.message, "lat", status.HTTP_422_UNPROCESSABLE_ENTITY)
+        location = commune_locate(lon=data["lon"], lat=data["lat"], at=at.date() if at else None)
         route_request = RouteRequest(
             category_code=data["category"],
             lon=data["lon"],
@@ -147,8 +130,5 @@ class RoutePreviewView(APIView):
             text=data["text"],
             at=at,
         )
-        try:
-            decision = report_route(request=route_request)
-        except Agency.DoesNotExist as exc:
-            return error_response(str(exc), None, status.HTTP_503_SERVICE_UNAVAILABLE)
+        decision = report_route(request=route_request)
         return Response(RoutePreviewSerializer(_Preview(decision, location)).data)

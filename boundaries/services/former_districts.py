@@ -5,14 +5,22 @@ belongs to the former district of its namesake predecessor if it has one, otherw
 district of most of its predecessors, ties going to the lowest district code.
 """
 
+import sqlite3
 from collections import Counter
+from contextlib import closing
 from dataclasses import dataclass
+from pathlib import Path
 
 from vietnamadminunits.converter.converter_2025 import (
     DICT_PROVINCE_WARD_DIVIDED,
     DICT_PROVINCE_WARD_NO_DIVIDED,
 )
-from vietnamadminunits.database import query
+from vietnamadminunits.database import main as vau_database
+
+from boundaries.sql import VAU_LEGACY_WARDS_SQL, VAU_WARDS_SQL
+
+# The package's own query() takes no parameters, so its dataset is opened here, read-only.
+VAU_DATASET = Path(vau_database.MODULE_DIR) / "data" / "dataset.db"
 
 
 @dataclass(frozen=True)
@@ -34,17 +42,17 @@ def _check_code(province_code: str) -> None:
         raise ValueError(f"province code must be two digits, got {province_code!r}")
 
 
+def _dataset_query(sql: str, params: tuple) -> list[dict]:
+    with closing(sqlite3.connect(f"{VAU_DATASET.as_uri()}?mode=ro", uri=True)) as conn:
+        conn.row_factory = sqlite3.Row
+        return [dict(row) for row in conn.execute(sql, params)]
+
+
 def _predecessors(province_code: str) -> dict[str, list[Predecessor]]:
     """Map each new commune code of a province to its predecessor communes."""
     _check_code(province_code)
-    legacy = query(
-        "SELECT provinceKey, districtKey, districtCode, district, districtShort, districtType, "
-        f"wardKey, wardShortKey FROM admin_units_legacy WHERE provinceCode = '{province_code}'"
-    )
-    current = query(
-        "SELECT provinceKey, wardKey, wardCode FROM admin_units "
-        f"WHERE provinceCode = '{province_code}'"
-    )
+    legacy = _dataset_query(VAU_LEGACY_WARDS_SQL, (province_code,))
+    current = _dataset_query(VAU_WARDS_SQL, (province_code,))
     if not legacy or not current:
         return {}
     province_key = current[0]["provinceKey"]
@@ -76,9 +84,7 @@ def _predecessors(province_code: str) -> dict[str, list[Predecessor]]:
 def former_district_assignments(*, province_code: str) -> dict[str, FormerDistrict]:
     """Commune code → former district for every 2025 commune of the province."""
     _check_code(province_code)
-    current = query(
-        f"SELECT wardCode, wardShortKey FROM admin_units WHERE provinceCode = '{province_code}'"
-    )
+    current = _dataset_query(VAU_WARDS_SQL, (province_code,))
     short_key_by_code = {row["wardCode"]: row["wardShortKey"] for row in current}
     assignments: dict[str, FormerDistrict] = {}
     for code, predecessors in _predecessors(province_code).items():

@@ -13,6 +13,7 @@ from boundaries.models import AdminUnit, Edition
 from boundaries.services.editions import DISTRICTS_ABOLISHED_ON
 from boundaries.services.former_districts import former_district_assignments
 from boundaries.services.sources import FeatureReader, SourceError, SourceFeature
+from boundaries.sql import AREAS_UPDATE_SQL, GEOMETRY_REPAIR_SQL
 
 Level = AdminUnit.Level
 Progress = Callable[[Iterable, str, int], Iterable]
@@ -38,11 +39,7 @@ class ImportReport:
 
 def _repaired(geom: GEOSGeometry) -> GEOSGeometry:
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT ST_AsBinary(ST_Multi(ST_CollectionExtract("
-            "ST_MakeValid(ST_GeomFromWKB(%s, 4326)), 3)))",
-            [bytes(geom.wkb)],
-        )
+        cursor.execute(GEOMETRY_REPAIR_SQL, {"wkb": bytes(geom.wkb)})
         (wkb,) = cursor.fetchone()
     return GEOSGeometry(memoryview(bytes(wkb)), srid=4326)
 
@@ -102,11 +99,7 @@ def _update_areas(*, edition: Edition, codes: list[str]) -> None:
     if not codes:
         return
     with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE boundaries_adminunit SET area_km2 = ST_Area(geom::geography) / 1e6 "
-            "WHERE edition_id = %s AND code = ANY(%s)",
-            [edition.pk, codes],
-        )
+        cursor.execute(AREAS_UPDATE_SQL, {"edition": edition.pk, "codes": codes})
 
 
 def _build_former_districts(*, edition: Edition, province: AdminUnit, report: ImportReport) -> None:

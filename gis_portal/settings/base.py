@@ -46,7 +46,9 @@ INSTALLED_APPS = [
     "routing_rules",
     "reports",
     "maps",
-    "reports.open311",
+    "open311",
+    "stats",
+    "devtools",
 ]
 
 MIDDLEWARE = [
@@ -129,6 +131,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "gis_portal.api_errors.exception_handler",
 }
 
 SPECTACULAR_SETTINGS = {
@@ -206,6 +209,20 @@ MAP_TILE_URL = env_str("MAP_TILE_URL", "")
 MAPS_GEOJSON_MAX_FEATURES = int(env_str("MAPS_GEOJSON_MAX_FEATURES", "5000"))
 MAPS_CELL_CACHE = env_bool("MAPS_CELL_CACHE", True)
 MAPS_CELL_CACHE_MAX_AGE = int(env_str("MAPS_CELL_CACHE_MAX_AGE", "900"))
+# Browsers and proxies may reuse a public map tile for this many seconds.
+MAPS_TILE_MAX_AGE = int(env_str("MAPS_TILE_MAX_AGE", "300"))
+
+# --- open311 ---
+OPEN311_JURISDICTION_ID = env_str("OPEN311_JURISDICTION_ID", "dienbien.gov.vn")
+# Rate-limit counters live in Redis; empty means the Celery broker's Redis.
+OPEN311_REDIS_URL = env_str("OPEN311_REDIS_URL", "")
+OPEN311_RATE_LIMIT_PREFIX = env_str("OPEN311_RATE_LIMIT_PREFIX", "open311:rate")
+OPEN311_ANONYMOUS_RATE_PER_MINUTE = int(env_str("OPEN311_ANONYMOUS_RATE_PER_MINUTE", "120"))
+
+# --- stats ---
+# An agency enters the ranking only with enough closed cases and ratings to be fair to it.
+STATS_RANKING_MIN_CASES = int(env_str("STATS_RANKING_MIN_CASES", "10"))
+STATS_RANKING_MIN_RATINGS = int(env_str("STATS_RANKING_MIN_RATINGS", "5"))
 CELERY_BEAT_SCHEDULE = {
     "reports-deadlines": {
         "task": "reports.tasks.reports_deadlines_check",

@@ -38,24 +38,3 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.username
-
-    @property
-    def is_ioc(self) -> bool:
-        return self.role in {Role.IOC_OPERATOR, Role.SUPERVISOR, Role.ADMIN} or self.is_superuser
-
-    @property
-    def is_supervisor(self) -> bool:
-        return self.role in {Role.SUPERVISOR, Role.ADMIN} or self.is_superuser
-
-    @property
-    def sees_analysis(self) -> bool:
-        """Province-wide analysis (heatmaps, hotspots, exports of every report)."""
-        return self.is_ioc or self.role == Role.PLANNER
-
-    @property
-    def is_agency_officer(self) -> bool:
-        return self.role == Role.AGENCY_OFFICER and self.agency_id is not None
-
-    @property
-    def is_staff_role(self) -> bool:
-        return self.role != Role.CITIZEN or self.is_superuser

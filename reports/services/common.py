@@ -1,67 +1,36 @@
-"""Helpers shared by the report services: locking, permission checks, the event log."""
+"""Helpers shared by the report services: locking with the policy's checks, the event log."""
 
 from django.db import transaction
 
-from reports.errors import ReportForbidden, ReportNotFound, ReportStateConflict
-from reports.models import Report, Role, Transition, User
-from reports.selectors import report_scope
-
-IOC_ROLES = {Role.IOC_OPERATOR, Role.SUPERVISOR, Role.ADMIN}
-
-
-def is_ioc(user: User) -> bool:
-    return user.is_superuser or user.role in IOC_ROLES
-
-
-def is_supervisor(user: User) -> bool:
-    return user.is_superuser or user.role in {Role.SUPERVISOR, Role.ADMIN}
+from reports import policy
+from reports.errors import ReportNotFound
+from reports.models import Report, Transition, User
 
 
 def report_lock(*, user: User, report: Report) -> Report:
     """Re-read the report under a row lock, refusing one outside the user's scope (404)."""
-    if not report_scope(user=user).filter(pk=report.pk).exists():
+    if not policy.reports_visible(user=user).filter(pk=report.pk).exists():
         raise ReportNotFound("Không tìm thấy phản ánh.", field="reference")
     return Report.objects.select_for_update().get(pk=report.pk)
 
 
-def require(condition: bool, message: str) -> None:
-    if not condition:
-        raise ReportForbidden(message)
-
-
-def require_ioc(user: User) -> None:
-    require(is_ioc(user), "Chỉ cán bộ IOC hoặc giám sát cấp tỉnh được thực hiện thao tác này.")
-
-
-def require_handler(user: User, report: Report) -> None:
-    """The officer must belong to the agency currently handling the report."""
-    require(
-        user.role == Role.AGENCY_OFFICER
-        and user.agency_id is not None
-        and user.agency_id == report.current_agency_id,
-        "Chỉ cơ quan đang được giao xử lý phản ánh mới được thực hiện thao tác này.",
-    )
-
-
-def require_status(report: Report, *allowed: str) -> None:
-    if report.status not in allowed:
-        labels = ", ".join(str(Report.Status(s).label) for s in allowed)
-        raise ReportStateConflict(
-            f"Không thể thực hiện khi phản ánh đang ở trạng thái "
-            f"“{report.get_status_display()}” (chỉ áp dụng cho: {labels}).",
-            field="status",
-        )
+def report_lock_for(*, user: User, report: Report, action: str) -> tuple[Report, policy.Viewer]:
+    """Lock the report and check, on its fresh state, that the policy allows `action`:
+    404 outside the user's scope, 403 for the wrong party, 409 in the wrong status."""
+    locked = report_lock(user=user, report=report)
+    viewer = policy.action_check(user=user, report=locked, action=action)
+    return locked, viewer
 
 
 def actor_label(user: User | None, report: Report | None = None) -> str:
     """How an actor appears on timelines: a role or agency, never a citizen's name."""
     if user is None:
         return "Hệ thống"
-    if user.role == Role.AGENCY_OFFICER and user.agency_id:
+    if policy.user_is_officer(user):
         return user.agency.name
-    if is_ioc(user):
+    if policy.user_is_ioc(user):
         return "Trung tâm IOC tỉnh Điện Biên"
-    if user.role == Role.PLANNER:
+    if policy.user_is_planner(user):
         return "Cán bộ tổng hợp"
     if report is not None and report.identity.user_id == user.pk:
         return "Người phản ánh"

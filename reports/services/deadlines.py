@@ -6,11 +6,10 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from reports.deadlines import deadline_after
+from reports.deadlines import deadline_after, overdue_q, report_deadline, report_is_overdue
 from reports.models import Report, Transition
 from reports.services.common import transition_record
 
@@ -26,11 +25,9 @@ class SweepOutcome:
 def _overdue_flag(*, report_id: int, now: datetime) -> bool:
     with transaction.atomic():
         report = Report.objects.select_for_update().get(pk=report_id)
-        if report.is_overdue or not report.is_open:
+        if report.is_overdue or not report_is_overdue(report, now=now):
             return False
-        due = report.verify_due_at if report.status == Status.SUBMITTED else report.due_at
-        if due is None or due >= now:
-            return False
+        due = report_deadline(report)
         report.is_overdue = True
         report.save(update_fields=["is_overdue", "updated_at"])
         transition_record(
@@ -83,11 +80,9 @@ def reports_deadlines_check(
     """Flag overdue cases and send due status notices; `progress` wraps each pass (tqdm)."""
     now = now or timezone.now()
     open_reports = Report.objects.filter(status__in=Report.OPEN_STATUSES)
-    overdue_candidates = open_reports.filter(
-        Q(status=Status.SUBMITTED, verify_due_at__lt=now)
-        | (~Q(status=Status.SUBMITTED) & Q(due_at__lt=now)),
-        is_overdue=False,
-    ).values_list("pk", flat=True)
+    overdue_candidates = Report.objects.filter(overdue_q(now=now), is_overdue=False).values_list(
+        "pk", flat=True
+    )
     overdue = [
         pk
         for pk in progress(list(overdue_candidates), desc="Quá hạn")

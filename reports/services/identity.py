@@ -2,10 +2,10 @@
 
 from django.db import transaction
 
-from reports.errors import ReportInvalid
-from reports.models import AuditLog, Report, ReporterIdentity, Role, User
+from reports.errors import ReportForbidden, ReportInvalid
+from reports.models import AuditLog, Report, ReporterIdentity, User
 from reports.services.citizen import consent_active
-from reports.services.common import is_ioc, report_lock, require
+from reports.services.common import report_lock_for
 
 
 @transaction.atomic
@@ -14,16 +14,12 @@ def identity_reveal(*, actor: User, report: Report, reason: str) -> ReporterIden
 
     Every read is written to the audit log (who, when, why — never the value).
     """
-    report = report_lock(user=actor, report=report)
+    report, viewer = report_lock_for(user=actor, report=report, action="identity")
+    if not viewer.is_ioc and not consent_active(report=report, agency=actor.agency):
+        raise ReportForbidden("Không có quyền xem danh tính người phản ánh.")
     reason = (reason or "").strip()
     if not reason:
         raise ReportInvalid("Cần nêu lý do xem danh tính người phản ánh.", field="reason")
-    allowed = is_ioc(actor) or (
-        actor.role == Role.AGENCY_OFFICER
-        and actor.agency_id == report.current_agency_id
-        and consent_active(report=report, agency=actor.agency)
-    )
-    require(allowed, "Không có quyền xem danh tính người phản ánh.")
     identity_read_record(actor=actor, report=report, reason=reason)
     return report.identity
 

@@ -3,9 +3,9 @@
 from django.db import transaction
 from django.utils import timezone
 
-from reports.errors import ReportInvalid, ReportStateConflict
+from reports.errors import ReportInvalid
 from reports.models import AuditLog, Follow, Report, Transition, User
-from reports.services.common import report_lock, require_ioc, require_status, transition_record
+from reports.services.common import report_lock, report_lock_for, transition_record
 
 Status = Report.Status
 Action = Transition.Action
@@ -14,13 +14,10 @@ Action = Transition.Action
 @transaction.atomic
 def report_hide(*, actor: User, report: Report, reason: str) -> Report:
     """Hide from the public only: queues, deadlines and statistics still count the report."""
-    report = report_lock(user=actor, report=report)
-    require_ioc(actor)
+    report, _ = report_lock_for(user=actor, report=report, action="hide")
     reason = (reason or "").strip()
     if not reason:
         raise ReportInvalid("Cần nêu lý do ẩn phản ánh.", field="reason")
-    if report.hidden:
-        raise ReportStateConflict("Phản ánh đã bị ẩn.", field="hidden")
     report.hidden = True
     report.hidden_reason = reason
     report.save(update_fields=["hidden", "hidden_reason", "updated_at"])
@@ -31,13 +28,10 @@ def report_hide(*, actor: User, report: Report, reason: str) -> Report:
 
 @transaction.atomic
 def report_unhide(*, actor: User, report: Report, reason: str) -> Report:
-    report = report_lock(user=actor, report=report)
-    require_ioc(actor)
+    report, _ = report_lock_for(user=actor, report=report, action="unhide")
     reason = (reason or "").strip()
     if not reason:
         raise ReportInvalid("Cần nêu lý do bỏ ẩn.", field="reason")
-    if not report.hidden:
-        raise ReportStateConflict("Phản ánh đang không bị ẩn.", field="hidden")
     report.hidden = False
     report.hidden_reason = ""
     report.save(update_fields=["hidden", "hidden_reason", "updated_at"])
@@ -51,12 +45,10 @@ def report_unhide(*, actor: User, report: Report, reason: str) -> Report:
 @transaction.atomic
 def report_merge(*, actor: User, report: Report, into: Report, reason: str = "") -> Report:
     """Merge a duplicate into another report: it follows the target; both reporters are told."""
-    report = report_lock(user=actor, report=report)
-    into = report_lock(user=actor, report=into)
-    require_ioc(actor)
     if report.pk == into.pk:
         raise ReportInvalid("Không thể gộp phản ánh vào chính nó.", field="into")
-    require_status(report, *Report.OPEN_STATUSES)
+    report, _ = report_lock_for(user=actor, report=report, action="merge")
+    into = report_lock(user=actor, report=into)
     if into.status in (Status.MERGED, Status.REJECTED):
         raise ReportInvalid("Không thể gộp vào phản ánh đã bị từ chối hoặc đã gộp.", field="into")
     report.assignments.filter(active=True).update(active=False)

@@ -7,6 +7,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
+from reports import policy
 from reports.models import Notification, Report, Role, Transition, User
 
 logger = logging.getLogger(__name__)
@@ -53,7 +54,9 @@ def _recipients(event: Transition) -> set[int]:
     users: set[int] = set()
     if event.public and event.action in CITIZEN_ACTIONS:
         users.add(report.identity.user_id)
-        users.update(report.follows.values_list("user_id", flat=True))
+        # Followers are the public: they hear only while the report is public.
+        if policy.followers_hear(report):
+            users.update(report.follows.values_list("user_id", flat=True))
     if event.action in AGENCY_ACTIONS and report.current_agency_id:
         agencies = {report.current_agency_id}
         if event.action == Action.INVITE:

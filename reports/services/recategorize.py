@@ -7,12 +7,9 @@ from django.db import transaction
 from reports.errors import ReportInvalid
 from reports.models import Report, Transition, User
 from reports.routing import Suggestion, suggest_agency
-from reports.services.common import report_lock, require_ioc, require_status, transition_record
+from reports.services.common import report_lock_for, transition_record
 from reports.services.workflow import assignment_create
 from routing_rules.models import Category
-
-Status = Report.Status
-CHANGEABLE = (Status.SUBMITTED, Status.RETURNED, *Report.AGENCY_STATUSES)
 
 
 @dataclass(frozen=True)
@@ -32,9 +29,7 @@ def report_category_change(
     case, `reroute` must say what to do: True re-assigns (new deadline), False keeps the
     current agency. Left unset, nothing changes and the error names the suggested agency.
     """
-    report = report_lock(user=actor, report=report)
-    require_ioc(actor)
-    require_status(report, *CHANGEABLE)
+    report, _ = report_lock_for(user=actor, report=report, action="category")
     reason = (reason or "").strip()
     if not reason:
         raise ReportInvalid("Cần nêu lý do đổi lĩnh vực.", field="reason")

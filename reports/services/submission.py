@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
+from django.contrib.gis.geos import Point
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -13,6 +14,7 @@ from boundaries.models import Edition
 from boundaries.selectors import LocateError, commune_locate
 from reports.deadlines import deadline_after
 from reports.errors import ReportInvalid, ReportLocationInvalid
+from reports.inputs import report_input_clean
 from reports.models import IdempotencyKey, Media, Report, ReporterIdentity, Transition, User
 from reports.services.common import transition_record
 from reports.services.media import media_discard, media_prepare, media_store
@@ -63,7 +65,10 @@ def report_submit(
     location_source: str = Report.LocationSource.PIN,
     files: list | None = None,
     idempotency_key: str | None = None,
+    input_fields: dict | None = None,
 ) -> SubmitOutcome:
+    """File a report from any channel. `input_fields` renames fields in errors for channels
+    that call them otherwise (see reports.inputs.report_input_clean)."""
     files = list(files or [])
     fields = {
         "category": category.pk,
@@ -81,19 +86,22 @@ def report_submit(
         if replay:
             return replay
 
-    full_name = (full_name or user.full_name or "").strip()
-    phone = (phone or user.phone or "").strip()
-    email = (email or user.email or "").strip()
-    if not full_name:
-        raise ReportInvalid("Cần nhập họ và tên người phản ánh.", field="full_name")
-    if not phone:
-        raise ReportInvalid("Cần nhập số điện thoại người phản ánh.", field="phone")
+    cleaned = report_input_clean(
+        title=title,
+        description=description,
+        lon=lon,
+        lat=lat,
+        full_name=full_name or user.full_name,
+        phone=phone or user.phone,
+        email=email or user.email,
+        fields=input_fields,
+    )
     if not category.is_active:
         raise ReportInvalid("Lĩnh vực này không còn tiếp nhận phản ánh.", field="category")
     if incident_at and incident_at > timezone.now():
         raise ReportInvalid("Thời điểm xảy ra không được ở tương lai.", field="incident_at")
     try:
-        location = commune_locate(lon=lon, lat=lat)
+        location = commune_locate(lon=cleaned.lon, lat=cleaned.lat)
     except LocateError as exc:
         raise ReportLocationInvalid(exc.message, field="location") from exc
     prepared = media_prepare(files)
@@ -107,9 +115,9 @@ def report_submit(
                 )
             report = Report.objects.create(
                 category=category,
-                title=title.strip(),
-                description=description.strip(),
-                point=f"SRID=4326;POINT({lon} {lat})",
+                title=cleaned.title,
+                description=cleaned.description,
+                point=Point(cleaned.lon, cleaned.lat, srid=4326),
                 location_source=location_source,
                 commune_id=location.commune.id,
                 district_id=location.district.id if location.district else None,
@@ -124,7 +132,11 @@ def report_submit(
             )
             report.save(update_fields=["reference", "verify_due_at"])
             ReporterIdentity.objects.create(
-                report=report, user=user, full_name=full_name, phone=phone, email=email
+                report=report,
+                user=user,
+                full_name=cleaned.full_name,
+                phone=cleaned.phone,
+                email=cleaned.email,
             )
             for item in prepared:
                 name = media_store(item)

@@ -9,16 +9,8 @@ from django.utils import timezone
 from reports.deadlines import deadline_after, deadline_extend
 from reports.errors import ReportInvalid, ReportStateConflict
 from reports.models import Assignment, Extension, Report, Result, Transition, User
-from reports.routing import Suggestion, suggest_agency
-from reports.services.common import (
-    is_ioc,
-    report_lock,
-    require,
-    require_handler,
-    require_ioc,
-    require_status,
-    transition_record,
-)
+from reports.routing import Suggestion, suggest_agency, suggestion_verify
+from reports.services.common import report_lock_for, transition_record
 from routing_rules.models import Agency
 
 Status = Report.Status
@@ -40,9 +32,7 @@ def handling_deadline(*, report: Report, moment) -> timezone.datetime:
 @transaction.atomic
 def report_reject(*, actor: User, report: Report, reason: str, resubmit_hint: str) -> Report:
     """IOC refuses an invalid or unclear report, saying why and how to resubmit."""
-    report = report_lock(user=actor, report=report)
-    require_ioc(actor)
-    require_status(report, Status.SUBMITTED, Status.RETURNED)
+    report, _ = report_lock_for(user=actor, report=report, action="reject")
     reason = _required_text(reason, "reason", "lý do từ chối")
     hint = _required_text(resubmit_hint, "resubmit_hint", "hướng dẫn gửi lại")
     report.closed_at = timezone.now()
@@ -67,14 +57,20 @@ def report_assign(
     agency: Agency,
     override_reason: str = "",
     coordinators: Iterable[Agency] = (),
+    suggestion_token: str = "",
 ) -> Assignment:
-    """IOC hands the report to an agency; choosing another than the suggestion needs a reason."""
-    report = report_lock(user=actor, report=report)
-    require_ioc(actor)
-    require_status(report, Status.SUBMITTED, Status.RETURNED, Status.REOPENED)
+    """IOC hands the report to an agency; choosing another than the suggestion needs a reason.
+
+    With `suggestion_token` (what the IOC's page showed) the choice is checked against, and
+    recorded with, that suggestion; without it the rules are asked now.
+    """
+    report, _ = report_lock_for(user=actor, report=report, action="assign")
     if not agency.is_active:
         raise ReportInvalid("Cơ quan này không còn hoạt động.", field="agency")
-    suggestion = suggest_agency(report)
+    if suggestion_token:
+        suggestion = suggestion_verify(report=report, token=suggestion_token)
+    else:
+        suggestion = suggest_agency(report)
     override_reason = (override_reason or "").strip()
     if suggestion.agency is not None and suggestion.agency.pk != agency.pk and not override_reason:
         raise ReportInvalid(
@@ -150,18 +146,14 @@ def assignment_create(
 
 @transaction.atomic
 def report_start(*, actor: User, report: Report) -> Report:
-    report = report_lock(user=actor, report=report)
-    require_handler(actor, report)
-    require_status(report, Status.ASSIGNED, Status.REOPENED)
+    report, _ = report_lock_for(user=actor, report=report, action="start")
     transition_record(report=report, action=Action.START, actor=actor, to_status=Status.IN_PROGRESS)
     return report
 
 
 @transaction.atomic
 def extension_request(*, actor: User, report: Report, days: int, reason: str) -> Extension:
-    report = report_lock(user=actor, report=report)
-    require_handler(actor, report)
-    require_status(report, *Report.AGENCY_STATUSES)
+    report, _ = report_lock_for(user=actor, report=report, action="extension")
     reason = _required_text(reason, "reason", "lý do xin gia hạn")
     if not 1 <= int(days) <= 30:
         raise ReportInvalid("Số ngày gia hạn phải từ 1 đến 30 ngày làm việc.", field="days")
@@ -185,8 +177,7 @@ def extension_request(*, actor: User, report: Report, days: int, reason: str) ->
 def extension_decide(
     *, actor: User, extension: Extension, approve: bool, note: str = ""
 ) -> Extension:
-    report = report_lock(user=actor, report=extension.report)
-    require_ioc(actor)
+    report, _ = report_lock_for(user=actor, report=extension.report, action="extension-decide")
     extension = Extension.objects.select_for_update().get(pk=extension.pk)
     if extension.state != Extension.State.PENDING:
         raise ReportStateConflict("Đề nghị gia hạn này đã được xử lý.", field="extension")
@@ -223,12 +214,7 @@ def extension_decide(
 def report_invite_coordinators(
     *, actor: User, report: Report, agencies: Iterable[Agency], reason: str = ""
 ) -> Assignment:
-    report = report_lock(user=actor, report=report)
-    require(
-        is_ioc(actor) or actor.agency_id == report.current_agency_id,
-        "Chỉ IOC hoặc cơ quan chủ trì được mời cơ quan phối hợp.",
-    )
-    require_status(report, *Report.AGENCY_STATUSES)
+    report, _ = report_lock_for(user=actor, report=report, action="invite")
     assignment = report.assignments.get(active=True)
     agencies = [a for a in agencies if a.pk != report.current_agency_id]
     if not agencies:
@@ -248,9 +234,7 @@ def report_invite_coordinators(
 @transaction.atomic
 def report_send_back(*, actor: User, report: Report, reason: str) -> Report:
     """The agency says the case is not theirs; it goes back to the IOC inbox."""
-    report = report_lock(user=actor, report=report)
-    require_handler(actor, report)
-    require_status(report, *Report.AGENCY_STATUSES)
+    report, _ = report_lock_for(user=actor, report=report, action="send-back")
     reason = _required_text(reason, "reason", "lý do chuyển lại")
     report.assignments.filter(active=True).update(active=False)
     report.current_agency = None
@@ -268,9 +252,7 @@ def report_send_back(*, actor: User, report: Report, reason: str) -> Report:
 
 @transaction.atomic
 def result_submit(*, actor: User, report: Report, text: str) -> Result:
-    report = report_lock(user=actor, report=report)
-    require_handler(actor, report)
-    require_status(report, *Report.AGENCY_STATUSES)
+    report, _ = report_lock_for(user=actor, report=report, action="result")
     text = _required_text(text, "text", "nội dung kết quả xử lý")
     result = Result.objects.create(
         report=report, agency=report.current_agency, author=actor, text=text
@@ -295,9 +277,7 @@ def _pending_result(report: Report) -> Result:
 @transaction.atomic
 def result_publish(*, actor: User, report: Report, edited_text: str = "") -> Result:
     """IOC approves the result (may reword it); a private result goes to the reporter only."""
-    report = report_lock(user=actor, report=report)
-    require_ioc(actor)
-    require_status(report, Status.RESULT_SUBMITTED)
+    report, _ = report_lock_for(user=actor, report=report, action="publish")
     result = _pending_result(report)
     result.edited_text = (edited_text or "").strip()
     result.state = Result.State.PUBLISHED
@@ -321,9 +301,7 @@ def result_publish(*, actor: User, report: Report, edited_text: str = "") -> Res
 
 @transaction.atomic
 def result_return(*, actor: User, report: Report, reason: str) -> Result:
-    report = report_lock(user=actor, report=report)
-    require_ioc(actor)
-    require_status(report, Status.RESULT_SUBMITTED)
+    report, _ = report_lock_for(user=actor, report=report, action="return-result")
     reason = _required_text(reason, "reason", "lý do trả lại kết quả")
     result = _pending_result(report)
     result.state = Result.State.RETURNED
@@ -345,9 +323,7 @@ def result_return(*, actor: User, report: Report, reason: str) -> Result:
 @transaction.atomic
 def report_reopen(*, actor: User, report: Report, reason: str) -> Report:
     """IOC reopens a published case (e.g. the citizen disputes it); the same agency resumes."""
-    report = report_lock(user=actor, report=report)
-    require_ioc(actor)
-    require_status(report, Status.PUBLISHED)
+    report, _ = report_lock_for(user=actor, report=report, action="reopen")
     reason = _required_text(reason, "reason", "lý do mở lại")
     now = timezone.now()
     report.closed_at = None

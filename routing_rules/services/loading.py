@@ -5,7 +5,6 @@ naming the file, the record and the field, and nothing at all is written.
 """
 
 import json
-import tomllib
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -16,8 +15,19 @@ from django.contrib.gis.geos import GEOSException, GEOSGeometry
 from django.db import models, transaction
 
 from boundaries.selectors import unit_list
-from routing_rules.models import COMMUNE_TYPES, Agency, Category, Rule, SpecialZone
-from routing_rules.services.records import DataError, Record
+from routing_rules.models import Agency, Category, Rule, SpecialZone
+from routing_rules.services.records import (
+    DataError,
+    Record,
+    geojson_features_read,
+    toml_table_read,
+)
+from routing_rules.validation import (
+    agency_validate,
+    category_validate,
+    rule_validate,
+    zone_validate,
+)
 
 Progress = Callable[[Iterable, str, int], Iterable]
 
@@ -25,7 +35,14 @@ CATEGORIES_FILE = "categories.toml"
 AGENCIES_FILE = "agencies.toml"
 ZONES_FILE = "special_zones.geojson"
 RULES_FILE = "rules.toml"
-ZONE_GEOMETRY_TYPES = {"Point", "LineString", "MultiLineString", "Polygon", "MultiPolygon"}
+# Model fields the data files spell differently, so a validation error names the file's field.
+DATA_FIELDS = {
+    "jurisdiction_codes": "jurisdiction",
+    "geom": "geometry",
+    "unit_codes": "units",
+    "target_kind": "target",
+    "target_agency": "agency",
+}
 
 
 def _no_progress(items: Iterable, _label: str, _total: int) -> Iterable:
@@ -33,7 +50,7 @@ def _no_progress(items: Iterable, _label: str, _total: int) -> Iterable:
 
 
 def routing_data_dir() -> Path:
-    return Path(getattr(settings, "ROUTING_DATA_DIR", settings.BASE_DIR / "data" / "routing"))
+    return Path(settings.ROUTING_DATA_DIR)
 
 
 @dataclass
@@ -85,32 +102,6 @@ def _upsert(model, code: str, values: dict, m2m: dict | None = None, existing=No
     return "updated" if changed else "unchanged"
 
 
-def _read_toml(path: Path, table: str) -> list:
-    try:
-        with path.open("rb") as handle:
-            data = tomllib.load(handle)
-    except FileNotFoundError as exc:
-        raise DataError(path.name, "-", "-", f"file not found in {path.parent}") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise DataError(path.name, "-", "-", f"not valid TOML: {exc}") from exc
-    records = data.get(table)
-    if not isinstance(records, list):
-        raise DataError(path.name, "-", table, f"expected [[{table}]] tables")
-    return records
-
-
-def _read_features(path: Path) -> list:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise DataError(path.name, "-", "-", f"file not found in {path.parent}") from exc
-    except json.JSONDecodeError as exc:
-        raise DataError(path.name, "-", "-", f"not valid JSON: {exc}") from exc
-    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
-        raise DataError(path.name, "-", "type", "expected a GeoJSON FeatureCollection")
-    return data.get("features") or []
-
-
 class _Loader:
     def __init__(self, data_dir: Path, report: LoadReport, progress: Progress):
         self.dir = data_dir
@@ -139,7 +130,7 @@ class _Loader:
 
     def categories(self) -> None:
         allowed = {"code", "name", "group", "description", "keywords", "urgent_hint", "is_active"}
-        raw = _read_toml(self.dir / CATEGORIES_FILE, "category")
+        raw = toml_table_read(self.dir / CATEGORIES_FILE, "category")
         seen: set[str] = set()
         existing = {category.code: category for category in Category.objects.all()}
         for index, item in enumerate(self._each(raw, "lĩnh vực"), start=1):
@@ -149,33 +140,33 @@ class _Loader:
                 "name": record.text("name"),
                 "group": record.text("group", required=False),
                 "description": record.text("description", required=False),
-                "keywords": record.strings("keywords"),
+                "keywords": record.items("keywords"),
                 "urgent_hint": record.flag("urgent_hint", False),
                 "is_active": record.flag("is_active", True),
                 "sort_order": index * 10,
             }
+            record.validated(category_validate, DATA_FIELDS, category=Category(**values))
             self.report.count("categories", code, _upsert(Category, code, values, None, existing))
         self._not_in_data(Category, "categories", seen)
 
     def agencies(self) -> None:
         allowed = {"code", "name", "kind", "parent", "jurisdiction", "email", "phone", "is_active"}
-        raw = _read_toml(self.dir / AGENCIES_FILE, "agency")
+        raw = toml_table_read(self.dir / AGENCIES_FILE, "agency")
         records: dict[str, tuple[Record, dict, str]] = {}
         for index, item in enumerate(raw, start=1):
             record = Record(AGENCIES_FILE, f"agency #{index}", item, allowed)
             code = self._unique(record, set(records))
-            jurisdiction = record.strings("jurisdiction")
-            for unit in jurisdiction:
-                if unit not in self.units:
-                    raise record.error("jurisdiction", f"unknown administrative unit code {unit!r}")
             values = {
                 "name": record.text("name"),
                 "kind": record.choice("kind", Agency.Kind),
-                "jurisdiction_codes": jurisdiction,
+                "jurisdiction_codes": record.items("jurisdiction"),
                 "email": record.email("email"),
                 "phone": record.text("phone", required=False),
                 "is_active": record.flag("is_active", True),
             }
+            record.validated(
+                agency_validate, DATA_FIELDS, agency=Agency(**values), unit_levels=self.units
+            )
             records[code] = (record, values, record.text("parent", required=False))
         existing = {agency.code: agency for agency in Agency.objects.select_related("parent")}
         for record, _values, parent in records.values():
@@ -217,22 +208,13 @@ class _Loader:
             "approximate",
             "is_active",
         }
-        features = _read_features(self.dir / ZONES_FILE)
-        served = list(settings.BOUNDARIES_SERVED_PROVINCES)
-        provinces = unit_list(level="province").filter(code__in=served)
+        features = geojson_features_read(self.dir / ZONES_FILE)
         seen: set[str] = set()
         for index, feature in enumerate(self._each(features, "vùng đặc biệt"), start=1):
             properties = feature.get("properties") if isinstance(feature, dict) else None
             record = Record(ZONES_FILE, f"feature #{index}", properties, allowed)
             code = self._unique(record, seen)
             geom = self._geometry(record, feature.get("geometry"))
-            buffer_m = record.number("buffer_m", default=0)
-            if geom.geom_type not in {"Polygon", "MultiPolygon"} and buffer_m <= 0:
-                raise record.error("buffer_m", f"a {geom.geom_type} needs a buffer_m > 0")
-            if not provinces.filter(geom__intersects=geom).exists():
-                raise record.error(
-                    "geometry", "lies outside the served province (longitude/latitude swapped?)"
-                )
             manager_code = record.text("managing_agency", required=False)
             manager = Agency.objects.filter(code=manager_code).first() if manager_code else None
             if manager_code and manager is None:
@@ -242,11 +224,12 @@ class _Loader:
                 "kind": record.choice("kind", SpecialZone.Kind),
                 "description": record.text("description", required=False),
                 "geom": geom,
-                "buffer_m": float(buffer_m),
+                "buffer_m": float(record.number("buffer_m", default=0)),
                 "managing_agency": manager,
                 "approximate": record.flag("approximate", True),
                 "is_active": record.flag("is_active", True),
             }
+            record.validated(zone_validate, DATA_FIELDS, zone=SpecialZone(**values))
             self.report.count("zones", code, _upsert(SpecialZone, code, values))
         self._not_in_data(SpecialZone, "zones", seen)
 
@@ -255,14 +238,9 @@ class _Loader:
         if not isinstance(raw, dict):
             raise record.error("geometry", "is missing")
         try:
-            geom = GEOSGeometry(json.dumps(raw), srid=4326)
+            return GEOSGeometry(json.dumps(raw), srid=4326)
         except (GEOSException, ValueError, TypeError) as exc:
             raise record.error("geometry", f"not a valid GeoJSON geometry: {exc}") from exc
-        if geom.geom_type not in ZONE_GEOMETRY_TYPES:
-            raise record.error("geometry", f"type {geom.geom_type} is not supported")
-        if geom.empty or not geom.valid:
-            raise record.error("geometry", f"invalid geometry: {geom.valid_reason}")
-        return geom
 
     def rules(self) -> None:
         allowed = {
@@ -285,7 +263,7 @@ class _Loader:
             "coordinators",
             "coordinate_commune_ubnd",
         }
-        raw = _read_toml(self.dir / RULES_FILE, "rule")
+        raw = toml_table_read(self.dir / RULES_FILE, "rule")
         records = [Record(RULES_FILE, f"rule #{i}", item, allowed) for i, item in enumerate(raw, 1)]
         codes = {record.raw.get("code") for record in records}
         priorities: dict[int, str] = {}
@@ -308,51 +286,28 @@ class _Loader:
         self._not_in_data(Rule, "rules", seen)
 
     def _rule(self, record: Record) -> tuple[dict, dict]:
-        priority = record.number("priority", minimum=1)
-        if not isinstance(priority, int):
-            raise record.error("priority", "must be a whole number")
-        units = record.strings("units")
-        for unit in units:
-            level = self.units.get(unit)
-            if level is None:
-                raise record.error("units", f"unknown administrative unit code {unit!r}")
-            if level == "province":
-                raise record.error("units", f"{unit!r} is the whole province: leave units empty")
-        commune_types = record.strings("commune_types")
-        for value in commune_types:
-            if value not in COMMUNE_TYPES:
-                raise record.error("commune_types", f"{value!r} is not one of {COMMUNE_TYPES}")
-        zone_kinds = record.strings("zone_kinds")
-        for kind in zone_kinds:
-            if kind not in SpecialZone.Kind.values:
-                raise record.error(
-                    "zone_kinds", f"{kind!r} is not one of {SpecialZone.Kind.values}"
-                )
-        target = record.choice("target", Rule.Target)
+        if record.raw.get("priority") is None:
+            raise record.error("priority", "is required")
         agency_code = record.text("agency", required=False)
-        if target in (Rule.Target.FIXED, Rule.Target.AREA_BRANCH) and not agency_code:
-            raise record.error("agency", f"is required for target {target!r}")
-        valid_from, valid_to = record.moment("valid_from"), record.moment("valid_to")
-        if valid_from and valid_to and valid_to <= valid_from:
-            raise record.error("valid_to", "must be after valid_from")
         values = {
             "name": record.text("name"),
             "description": record.text("description", required=False),
-            "priority": priority,
+            "priority": record.raw["priority"],
             "is_active": record.flag("is_active", True),
-            "valid_from": valid_from,
-            "valid_to": valid_to,
-            "unit_codes": units,
-            "commune_types": commune_types,
-            "zone_kinds": zone_kinds,
+            "valid_from": record.moment("valid_from"),
+            "valid_to": record.moment("valid_to"),
+            "unit_codes": record.items("units"),
+            "commune_types": record.items("commune_types"),
+            "zone_kinds": record.items("zone_kinds"),
             "urgency": record.choice("urgency", Rule.Urgency, default=Rule.Urgency.ANY),
-            "keywords": record.strings("keywords"),
-            "target_kind": target,
+            "keywords": record.items("keywords"),
+            "target_kind": record.choice("target", Rule.Target),
             "target_agency": self._lookup(record, Agency, "agency", [agency_code])[0]
             if agency_code
             else None,
             "coordinate_commune_ubnd": record.flag("coordinate_commune_ubnd", False),
         }
+        record.validated(rule_validate, DATA_FIELDS, rule=Rule(**values), unit_levels=self.units)
         m2m = {
             "categories": self._lookup(record, Category, "categories"),
             "zones": self._lookup(record, SpecialZone, "zones"),

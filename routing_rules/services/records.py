@@ -1,11 +1,17 @@
-"""Reading and checking one record of the routing data files (data/routing/)."""
+"""Reading the routing data files (data/routing/) and checking one record of them."""
 
 import datetime as dt
+import json
+import tomllib
+from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, validate_slug
 from django.utils import timezone
+
+from routing_rules.validation import NOT_STRINGS, is_string_list
 
 
 class DataError(Exception):
@@ -75,9 +81,26 @@ class Record:
 
     def strings(self, field: str) -> list[str]:
         value = self.raw.get(field, [])
-        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            raise self.error(field, "must be a list of non-empty strings")
+        if not is_string_list(value):
+            raise self.error(field, NOT_STRINGS)
         return [v.strip() for v in value]
+
+    def items(self, field: str):
+        """The list under `field` with its strings stripped; any other shape as it is, for
+        routing_rules.validation to refuse with the admin's message."""
+        value = self.raw.get(field, [])
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            return [v.strip() for v in value]
+        return value
+
+    def validated(self, check: Callable[..., None], names: Mapping[str, str], **kwargs) -> None:
+        """Run a routing_rules.validation check; its first error names this file's field
+        (`names` maps model fields to the file's where they differ)."""
+        try:
+            check(**kwargs)
+        except ValidationError as exc:
+            field, messages = next(iter(exc.message_dict.items()))
+            raise self.error(names.get(field, field), messages[0]) from exc
 
     def choice(self, field: str, choices, *, default: str | None = None) -> str:
         value = self.raw.get(field, default)
@@ -95,7 +118,7 @@ class Record:
         return value
 
     def moment(self, field: str) -> dt.datetime | None:
-        """A TOML date (local midnight, Asia/Ho_Chi_Minh) or datetime; None when absent."""
+        """A TOML date (midnight in settings.TIME_ZONE) or datetime; None when absent."""
         value = self.raw.get(field)
         if value is None:
             return None
@@ -106,3 +129,29 @@ class Record:
         if isinstance(value, dt.date):
             return timezone.make_aware(dt.datetime.combine(value, dt.time.min))
         raise self.error(field, "must be a TOML date (2027-03-10) or datetime")
+
+
+def toml_table_read(path: Path, table: str) -> list:
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except FileNotFoundError as exc:
+        raise DataError(path.name, "-", "-", f"file not found in {path.parent}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise DataError(path.name, "-", "-", f"not valid TOML: {exc}") from exc
+    records = data.get(table)
+    if not isinstance(records, list):
+        raise DataError(path.name, "-", table, f"expected [[{table}]] tables")
+    return records
+
+
+def geojson_features_read(path: Path) -> list:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise DataError(path.name, "-", "-", f"file not found in {path.parent}") from exc
+    except json.JSONDecodeError as exc:
+        raise DataError(path.name, "-", "-", f"not valid JSON: {exc}") from exc
+    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
+        raise DataError(path.name, "-", "type", "expected a GeoJSON FeatureCollection")
+    return data.get("features") or []

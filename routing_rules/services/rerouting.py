@@ -38,7 +38,7 @@ class Reroute:
 
 def report_source_get(dotted_path: str | None = None) -> ReportSource:
     """The callable yielding reports to re-route (ROUTING_REPORT_SOURCE unless given)."""
-    path = dotted_path or getattr(settings, "ROUTING_REPORT_SOURCE", None)
+    path = dotted_path or settings.ROUTING_REPORT_SOURCE
     if not path:
         raise ImproperlyConfigured(
             "ROUTING_REPORT_SOURCE is not set: it must name a callable yielding "

@@ -44,6 +44,7 @@ def test_locate_rejects_bad_coordinates_with_field_and_reason(api_client, params
     response = api_client.get("/api/v1/locate", params)
     assert response.status_code == 400
     body = response.json()
+    assert set(body) == {"error", "field"}
     assert body["field"] == field
     assert body["error"].startswith(f"{field}: ")
     assert message in body["error"]
@@ -52,17 +53,20 @@ def test_locate_rejects_bad_coordinates_with_field_and_reason(api_client, params
 def test_locate_outside_the_served_area_is_422_without_province(api_client):
     response = api_client.get("/api/v1/locate", {"lat": "21.03", "lon": "105.85"})
     assert response.status_code == 422
-    assert response.json()["province"] is None
-    assert "ngoài địa bàn" in response.json()["error"]
+    assert response.json() == {
+        "error": "Vị trí nằm ngoài địa bàn tiếp nhận phản ánh.",
+        "field": "lat",
+        "province": None,
+    }
 
 
 def test_locate_outside_names_the_neighbouring_province(api_client, lai_chau_outline):
     response = api_client.get("/api/v1/locate", {"lat": "22.40", "lon": "103.45"})
     assert response.status_code == 422
-    assert response.json()["province"] == {
-        "code": "12",
-        "name": "Lai Châu",
-        "full_name": "Tỉnh Lai Châu",
+    assert response.json() == {
+        "error": "Vị trí thuộc Tỉnh Lai Châu, nằm ngoài địa bàn tiếp nhận phản ánh.",
+        "field": "lat",
+        "province": {"code": "12", "name": "Lai Châu", "full_name": "Tỉnh Lai Châu"},
     }
 
 

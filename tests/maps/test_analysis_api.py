@@ -89,4 +89,6 @@ def test_choropleth_per_commune_and_district(client, planner, make_report, citiz
 
     districts = client.get(reverse("maps-choropleth"), {"level": "district"}).json()
     assert {f["properties"]["code"] for f in districts["features"]} >= {"094", "103"}
-    assert client.get(reverse("maps-choropleth"), {"level": "x"}).status_code == 400
+    bad = client.get(reverse("maps-choropleth"), {"level": "x"})
+    assert bad.status_code == 400
+    assert bad.json() == {"error": "level: chỉ nhận commune hoặc district.", "field": "level"}

@@ -5,6 +5,7 @@ the session's boundary data survives the flush; routing rows are removed by hand
 go to test-artifacts/.
 """
 
+import contextlib
 import os
 import shutil
 from datetime import timedelta
@@ -139,13 +140,14 @@ def test_public_map_shows_boundaries_and_pins_and_escapes_titles(live_server, wo
         page.screenshot(path=str(ARTIFACTS / "maps-public-tiles.png"))
         page.screenshot(path=str(ARTIFACTS / "maps-public.png"), full_page=True)
         credit = page.locator("#data-credit").inner_text()
+        map_credit = page.locator("#public-map .map-credit").inner_text()
         browser.close()
     assert errors == [] and dialogs == []
     assert int(communes) == 45
     assert int(pins) == 2
     assert any(XSS in text for text in popup_text)
     assert injected == 0
-    assert "Thang Le Quoc" in credit
+    assert "Thang Le Quoc" in credit and "Thang Le Quoc" in map_credit
 
 
 def test_citizen_drops_pin_then_the_right_officer_sees_it(live_server, world):
@@ -236,15 +238,12 @@ def test_planner_heatmap_and_hotspot_layers_render(live_server, world):
     assert painted >= heat_cells + hot_cells
 
 
+# The tile points the page drew, through the page's own hook (no private VectorGrid fields).
 FEATURES_JS = """() => {
-  let layer = null;
-  window.publicMap.eachLayer(l => { if (l instanceof L.VectorGrid) { layer = l; } });
-  if (!layer) { return null; }
+  const drawn = window.publicTileFeatures();
+  if (!drawn) { return null; }
   const seen = {};
-  Object.values(layer._vectorTiles).forEach(tile => Object.values(tile._features).forEach(f => {
-    const props = f.feature.properties;
-    if (props.id) { seen[props.id] = props.status; }
-  }));
+  drawn.forEach(props => { if (props.id) { seen[props.id] = props.status; } });
   return seen;
 }"""
 
@@ -302,3 +301,79 @@ def test_public_map_switches_to_vector_tiles_when_there_are_too_many_pins(
     assert {int(k) for k in statuses} == {r.pk for r in shown}
     assert XSS in popup and "Đang xử lý" in popup and injected == 0
     assert set(remaining.values()) == {"in_progress", "assigned", "reopened"}
+
+
+def is_public_reports(url):
+    return "/maps/public/reports/" in url
+
+
+def test_public_map_keeps_the_newest_filter_when_an_older_response_arrives_late(live_server, world):
+    add_report(world, DBP, title="Đã xử lý xong")
+    add_report(world, MUONG_THANH, status=Report.Status.IN_PROGRESS, title="Đang sửa")
+    held, errors = [], []
+    with playwright_api.sync_playwright() as p:
+        browser = launch(p)
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+
+        def hold_published(route):
+            if "status=published" in route.request.url:
+                held.append(route)  # answered only after the newer filter has been shown
+            else:
+                route.continue_()
+
+        page.route(is_public_reports, hold_published)
+        page.goto(live_server.url + "/ban-do/")
+        page.wait_for_function("document.getElementById('public-map').dataset.pins === '2'")
+        page.select_option("#map-filters [name=status]", "published")
+        for _ in range(100):
+            if held:
+                break
+            page.wait_for_timeout(50)
+        page.select_option("#map-filters [name=status]", "in_progress")
+        page.wait_for_function("document.getElementById('public-map').dataset.pins === '1'")
+        # The older request's answer finally arrives: an empty result that must not win.
+        for route in held:
+            with contextlib.suppress(playwright_api.Error):  # the page may have aborted it
+                route.fulfill(json={"type": "FeatureCollection", "count": 0, "features": []})
+        page.wait_for_timeout(500)
+        pins = page.evaluate("document.getElementById('public-map').dataset.pins")
+        status = page.locator("#map-status").inner_text()
+        browser.close()
+    assert held, "the older request was never intercepted"
+    assert errors == []
+    assert pins == "1" and status == "1 phản ánh."
+
+
+def test_public_map_reports_failed_requests_in_the_status_line(live_server, world):
+    add_report(world, DBP)
+    failure = {"mode": "error"}
+    errors = []
+    with playwright_api.sync_playwright() as p:
+        browser = launch(p)
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+
+        def fail(route):
+            if failure["mode"] == "error":
+                route.fulfill(status=500, body="<h1>Server Error</h1>", content_type="text/html")
+            else:
+                route.abort("connectionrefused")
+
+        page.route(is_public_reports, fail)
+        page.goto(live_server.url + "/ban-do/")
+        page.wait_for_function(
+            "document.getElementById('map-status').textContent.startsWith('Không tải được')"
+        )
+        server_error = page.locator("#map-status").inner_text()
+        page.screenshot(path=str(ARTIFACTS / "maps-public-error.png"))
+        failure["mode"] = "network"
+        page.select_option("#map-filters [name=status]", "published")
+        page.wait_for_function(
+            "document.getElementById('map-status').textContent.includes('kết nối')"
+        )
+        network_error = page.locator("#map-status").inner_text()
+        browser.close()
+    assert errors == []  # no unhandled rejection either
+    assert server_error == "Không tải được dữ liệu: HTTP 500"
+    assert network_error == "Không tải được dữ liệu: mất kết nối tới máy chủ"

@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from maps import cells, layers, tiles
 from maps.models import PointCell
-from reports.map_selectors import (
+from maps.selectors import (
     MapFilters,
     map_analysis_reports,
     map_open_reports,

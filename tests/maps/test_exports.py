@@ -78,5 +78,7 @@ def test_exports_follow_the_users_scope_and_filters(
     assert set(filtered["commune_code"]) == {"03334"}
 
 
-def test_unknown_format_is_refused(api_client):
-    assert api_client.get(reverse("maps-export", args=["xlsx"])).status_code == 404
+def test_unknown_format_is_refused_naming_the_field(api_client):
+    response = api_client.get(reverse("maps-export", args=["xlsx"]))
+    assert response.status_code == 404
+    assert response.json() == {"error": "fmt: chỉ nhận geojson, csv hoặc gpkg.", "field": "fmt"}

@@ -5,6 +5,7 @@ import pytest
 from django.db import connection
 
 from maps import hexgrid
+from maps.sql.hexgrid import hex_bin_sql
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +19,7 @@ def test_binning_matches_st_hexagongrid_membership(size):
         "SELECT ST_SetSRID(ST_MakePoint(x, y), 32648) AS g, k "
         "FROM unnest(%s::float8[], %s::float8[], %s::int[]) AS t(x, y, k)"
     )
-    binned = f"SELECT k, i, j FROM ({hexgrid.bin_sql(points, size)}) b ORDER BY k"
+    binned = f"SELECT k, i, j FROM ({hex_bin_sql(points)}) b ORDER BY k"
     truth = f"""
         SELECT p.k, h.i, h.j
         FROM ({points}) p,
@@ -28,7 +29,7 @@ def test_binning_matches_st_hexagongrid_membership(size):
     """
     params = [xs.tolist(), ys.tolist(), list(range(400))]
     with connection.cursor() as cursor:
-        cursor.execute(binned, params)
+        cursor.execute(binned, [*params, size])
         ours = {k: (i, j) for k, i, j in cursor.fetchall()}
         cursor.execute(truth, params * 1)
         postgis: dict[int, set] = {}

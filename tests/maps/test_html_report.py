@@ -42,4 +42,6 @@ def test_download_button_endpoint(client, planner, citizen, public_set):
     assert response.status_code == 200
     assert "attachment" in response["Content-Disposition"]
     assert_offline(response.content.decode())
-    assert client.get(reverse("maps-html-report"), {"unit": "x"}).status_code == 400
+    bad = client.get(reverse("maps-html-report"), {"unit": "x"})
+    assert bad.status_code == 400
+    assert bad.json() == {"error": "unit: Không có xã/phường hay huyện (cũ) mã x.", "field": "unit"}

@@ -106,6 +106,7 @@ def test_bad_filters_answer_400_naming_the_field(api_client, params, field):
     response = api_client.get(reverse(URL), params)
     assert response.status_code == 400
     assert response.json()["field"] == field
+    assert response.json()["error"].startswith(f"{field}: ")
 
 
 def test_count_tells_the_page_when_to_switch_to_tiles(api_client, public_set):

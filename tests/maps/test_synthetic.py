@@ -4,15 +4,15 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from reports.models import Report, ReporterIdentity
-from reports.services import synthetic
-from reports.services.bulk_load import deferred_definitions
-from reports.services.synthetic import (
+from devtools import synthetic
+from devtools.bulk_load import deferred_definitions
+from devtools.synthetic import (
     SyntheticError,
     synthetic_count,
     synthetic_delete,
     synthetic_generate,
 )
+from reports.models import Report, ReporterIdentity
 
 pytestmark = pytest.mark.django_db
 

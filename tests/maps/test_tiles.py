@@ -5,13 +5,13 @@ import mapbox_vector_tile
 import pytest
 from django.urls import reverse
 
-from maps.tiles import FULL_DETAIL_ZOOM, point_tile, tile_bbox_wgs84
-from reports.map_selectors import (
+from maps.selectors import (
     MapFilters,
     map_analysis_reports,
     map_officer_reports,
     map_public_reports,
 )
+from maps.tiles import FULL_DETAIL_ZOOM, point_tile, tile_bbox_wgs84
 from reports.models import Report
 from tests.maps.conftest import DBP, MUONG_THANH
 
@@ -86,6 +86,10 @@ def test_empty_and_invalid_tiles(api_client, public_set):
     assert empty.status_code == 200 and empty.content == b""
     bad = api_client.get(reverse("maps-public-tiles", args=[3, 9, 0]))
     assert bad.status_code == 400
+    assert bad.json() == {
+        "error": "Chỉ số ô x, y nằm ngoài lưới ở mức thu phóng này.",
+        "field": "z/x/y",
+    }
 
 
 def test_analysis_tiles_include_hidden_reports_for_analysts_only(
@@ -166,3 +170,14 @@ def test_officer_and_analysis_scopes_apply_to_collapsed_tiles(
     assert counts(map_analysis_reports(user=planner), urgent=True) == []
     expected = map_officer_reports(user=officer).count()
     assert expected >= 1 and counts(map_officer_reports(user=officer)) == [expected]
+
+
+def test_tile_dates_are_local_submission_dates(api_client, make_report, settings):
+    from datetime import UTC, datetime
+
+    report = make_report()
+    # 20:00 UTC is already the next day in the portal's time zone (UTC+7).
+    report.created_at = datetime(2025, 1, 1, 20, 0, tzinfo=UTC)
+    report.save(update_fields=["created_at"])
+    props = reports_layer(get_tile(api_client, FULL_DETAIL_ZOOM))[0]["properties"]
+    assert settings.TIME_ZONE == "Asia/Ho_Chi_Minh" and props["created"] == "2025-01-02"

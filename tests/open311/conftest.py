@@ -4,8 +4,8 @@ import uuid
 
 import pytest
 
+from open311.services.clients import api_client_issue
 from reports.models import Role
-from reports.open311.services.clients import api_client_issue
 from tests.reports.factories import CategoryFactory, UserFactory
 
 # Phường Điện Biên Phủ (03127): an interior point; and one in Hà Nội, outside the province.

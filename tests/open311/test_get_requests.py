@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from open311 import selectors
 from reports.models import Report
-from reports.open311 import selectors
 from reports.services.moderation import report_merge
 from reports.services.workflow import report_assign
 from tests.open311.helpers import RESULT_TEXT, body_json, body_xml, publish, reject

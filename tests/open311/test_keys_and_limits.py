@@ -6,15 +6,15 @@ import pytest
 import redis
 from django.conf import settings as django_settings
 
-from reports.models import Role
-from reports.open311.models import ApiClient
-from reports.open311.ratelimit import rate_limit_hit
-from reports.open311.services.clients import (
+from open311.models import ApiClient
+from open311.ratelimit import rate_limit_hit
+from open311.services.clients import (
     ApiKeyInvalid,
     api_client_authenticate,
     api_client_revoke,
     api_client_rotate,
 )
+from reports.models import Role
 from tests.open311.helpers import body_json, body_xml
 from tests.reports.factories import UserFactory
 

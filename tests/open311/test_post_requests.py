@@ -5,9 +5,9 @@ import io
 import pytest
 from PIL import Image
 
+from open311.models import Open311Request
+from open311.services.clients import api_client_revoke
 from reports.models import Report, ReporterIdentity, Transition
-from reports.open311.models import Open311Request
-from reports.open311.services.clients import api_client_revoke
 from tests.open311.conftest import DBP, HANOI, REPORTER
 from tests.open311.helpers import body_json, body_xml
 

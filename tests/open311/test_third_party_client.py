@@ -13,8 +13,8 @@ open311 tables so the session's boundary data survives the flush.
 import pytest
 import requests
 
+from open311.services.clients import api_client_issue
 from reports.models import Report, Role, User
-from reports.open311.services.clients import api_client_issue
 from routing_rules.models import Agency, Category
 from tests.open311.conftest import DBP
 from tests.open311.helpers import RESULT_TEXT, publish
@@ -26,7 +26,7 @@ civicbot = pytest.importorskip("civicbot")
 # routing_rules is listed so its models' relation caches are rebuilt with the reports models
 # in view (the workflow assigns agencies); its tables only hold this test's rows.
 pytestmark = pytest.mark.django_db(
-    transaction=True, available_apps=["routing_rules", "reports", "reports.open311"]
+    transaction=True, available_apps=["routing_rules", "reports", "open311"]
 )
 
 

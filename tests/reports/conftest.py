@@ -2,9 +2,12 @@
 
 import pytest
 
-from reports.models import Role
+from reports.models import Assignment, Report, Result, Role
 from reports.services.submission import report_submit
 from tests.reports.factories import AgencyFactory, CategoryFactory, UserFactory
+from tests.reports.policy_cases import WITH_AGENCY
+
+Status = Report.Status
 
 # Phường Điện Biên Phủ (03127) and Phường Mường Thanh (03334): interior points.
 DBP = (103.0578, 21.4156)
@@ -89,6 +92,55 @@ def submit(reporter, category):
 @pytest.fixture
 def report(submit, ubnd_dbp):
     return submit()
+
+
+@pytest.fixture
+def cast(reporter, ioc, supervisor, planner, officer, other_officer, stranger):
+    outsider_agency = AgencyFactory(code="so-y-te", name="Sở Y tế")
+    outsider = UserFactory(username="canbongoai", role=Role.AGENCY_OFFICER, agency=outsider_agency)
+    return {
+        "anonymous": None,
+        "citizen": stranger,
+        "reporter": reporter,
+        "ioc": ioc,
+        "supervisor": supervisor,
+        "planner": planner,
+        "handler": officer,
+        "coordinator": other_officer,
+        "outsider": outsider,
+    }
+
+
+@pytest.fixture
+def make_report(submit, ioc, officer, ubnd_dbp, other_agency):
+    """A report in `status` as the workflow leaves it: handled by ubnd_dbp with other_agency
+    coordinating while an agency holds it; a pending (or published) result where one exists."""
+
+    def _make(status: str, *, hidden: bool = False, private_result: bool = False) -> Report:
+        report = submit(private_result=private_result)
+        fields = {"status": status, "hidden": hidden, "hidden_reason": "Lý do" if hidden else ""}
+        if status == Status.MERGED:
+            fields["duplicate_of"] = submit()
+        if status in WITH_AGENCY:
+            fields["current_agency"] = ubnd_dbp
+        Report.objects.filter(pk=report.pk).update(**fields)
+        if status in WITH_AGENCY:
+            assignment = Assignment.objects.create(report=report, agency=ubnd_dbp, assigned_by=ioc)
+            assignment.coordinators.set([other_agency])
+        if status in (Status.RESULT_SUBMITTED, Status.PUBLISHED):
+            published = status == Status.PUBLISHED
+            Result.objects.create(
+                report=report,
+                agency=ubnd_dbp,
+                author=officer,
+                text="Đã xử lý xong.",
+                state=Result.State.PUBLISHED if published else Result.State.SUBMITTED,
+                is_public=published and not private_result,
+            )
+        report.refresh_from_db()
+        return report
+
+    return _make
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -5,6 +5,7 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
 from reports.models import Notification, Report
+from reports.services import moderation, workflow
 from tests.reports.conftest import DBP
 from tests.reports.media_samples import fake_image, gps_jpeg
 
@@ -186,15 +187,31 @@ def test_identity_read_is_audited_and_needs_consent_for_agency(
     assert report.audit_entries.filter(action="identity_read").count() == 2
 
 
-def test_nearby_and_follow(api_client, report, stranger, category):
+def test_nearby_and_follow_offer_only_public_reports(
+    api_client, report, stranger, category, ioc, ubnd_dbp
+):
+    """An unverified report is neither offered nearby nor followable; once public it is, and
+    once hidden it disappears again from nearby, the follower's list and the detail."""
     api_client.force_authenticate(stranger)
-    response = api_client.get(
-        url("report-nearby"), {"category": category.code, "lon": DBP[0], "lat": DBP[1]}
-    )
-    assert [r["reference"] for r in response.data] == [report.reference]
+    near = {"category": category.code, "lon": DBP[0], "lat": DBP[1]}
+    assert api_client.get(url("report-nearby"), near).data == []
+    assert api_client.post(url("report-follow", report)).status_code == 404
+    assert api_client.get(url("report-detail", report)).status_code == 404
+
+    workflow.report_assign(actor=ioc, report=report, agency=ubnd_dbp)
+    assert [r["reference"] for r in api_client.get(url("report-nearby"), near).data] == [
+        report.reference
+    ]
     assert api_client.post(url("report-follow", report)).status_code == 204
     mine = api_client.get(url("report-mine")).data["results"]
     assert [r["reference"] for r in mine] == [report.reference]
+
+    moderation.report_hide(actor=ioc, report=report, reason="Nội dung không phù hợp")
+    assert api_client.get(url("report-nearby"), near).data == []
+    assert api_client.get(url("report-mine")).data["results"] == []
+    for name in ("report-detail", "report-timeline", "report-comments"):
+        assert api_client.get(url(name, report)).status_code == 404, name
+    assert api_client.post(url("report-follow", report)).status_code == 404
 
 
 def test_register_and_token_login(api_client):

@@ -6,8 +6,10 @@ session's boundary data survives the flush; routing rows are removed by hand.
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from reports.models import Report, User
 from routing_rules.models import Agency, Category
@@ -15,6 +17,7 @@ from tests.reports.factories import AgencyFactory, CategoryFactory, UserFactory
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
+ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
 
 pytestmark = [
     pytest.mark.slow,
@@ -52,6 +55,7 @@ def test_citizen_drops_pin_and_files_report(live_server, rows, settings, tmp_pat
         page.click("button[type=submit]")
         page.goto(live_server.url + "/phan-anh/gui/")
         page.wait_for_function("document.querySelectorAll('#map path').length > 10")
+        submit_credit = page.locator("#map .map-credit").inner_text()
         page.select_option("[name=category]", category.code)
         page.check("[name=urgent]")
         assert page.locator("#hotlines").is_visible()
@@ -66,10 +70,38 @@ def test_citizen_drops_pin_and_files_report(live_server, rows, settings, tmp_pat
         page.click("form#report-form button[type=submit]")
         page.wait_for_url("**/phan-anh/PA-*/")
         heading = page.locator("h1").inner_text()
+        page.wait_for_function("document.querySelectorAll('#map path').length > 10")
+        detail_credit = page.locator("#map .map-credit").inner_text()
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "reports-detail.png"), full_page=True)
         browser.close()
 
     assert errors == []
     assert "Cây đổ chắn đường" in heading
+    assert "Thang Le Quoc" in submit_credit and "Thang Le Quoc" in detail_credit
     report = Report.objects.get()
     assert report.urgent and report.location_source == "pin"
     assert report.commune.code == "03127"
+
+
+def test_submit_page_reports_a_failed_boundary_request_under_the_map(live_server, rows):
+    errors: list[str] = []
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1100, "height": 1300})
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.route("**/boundaries/**", lambda route: route.fulfill(status=503, body=""))
+        page.goto(live_server.url + "/dang-nhap/")
+        page.fill("[name=username]", "browser-dan")
+        page.fill("[name=password]", "mat-khau-thu-1")
+        page.click("button[type=submit]")
+        page.goto(live_server.url + "/phan-anh/gui/")
+        page.wait_for_function(
+            "document.getElementById('location-status').textContent.includes('ranh giới')"
+        )
+        message = page.locator("#location-status").inner_text()
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "reports-submit-error.png"))
+        browser.close()
+    assert errors == []
+    assert message == "Không tải được ranh giới: HTTP 503"

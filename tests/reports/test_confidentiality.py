@@ -88,8 +88,10 @@ def case(
         citizen.report_rate(actor=reporter, report=closed, value="acceptable", comment="Tạm ổn")
         citizen.comment_add(actor=reporter, report=closed, body="Cảm ơn.")
         open_report = submit(title="Đèn đường hỏng")
-        citizen.report_follow(user=follower, report=open_report)
         workflow.report_assign(actor=ioc, report=open_report, agency=ubnd_dbp)
+        # Only a public report can be followed: once verified and assigned.
+        citizen.report_follow(user=follower, report=open_report)
+        workflow.report_start(actor=officer, report=open_report)
         workflow.report_invite_coordinators(
             actor=officer, report=open_report, agencies=[other_agency]
         )

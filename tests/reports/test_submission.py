@@ -7,10 +7,10 @@ import pytest
 from django.utils import timezone
 from PIL import Image
 
-from reports.errors import ReportInvalid, ReportLocationInvalid
+from reports.errors import ReportInvalid, ReportLocationInvalid, ReportNotFound
 from reports.models import IdempotencyKey, Media, Report
 from reports.selectors import report_duplicates_nearby
-from reports.services import citizen, submission
+from reports.services import citizen, submission, workflow
 from reports.services.media import image_gps
 from tests.reports.conftest import DBP, MUONG_THANH
 from tests.reports.factories import CategoryFactory
@@ -136,7 +136,11 @@ def test_idempotent_retry_returns_first_report(submit, reporter, category):
     assert exc.value.field == "Idempotency-Key"
 
 
-def test_duplicates_nearby_same_category_open_recent(submit, category, stranger):
+def test_duplicates_nearby_same_category_open_recent(
+    submit, category, reporter, stranger, ioc, ubnd_dbp
+):
+    """Suggested duplicates: same category, open, recent, within the radius, and only what
+    the asking citizen may see (public ones, or their own unverified ones)."""
     near = submit()
     # ~55 m east of the first report.
     close_point = (DBP[0] + 0.00053, DBP[1])
@@ -146,18 +150,30 @@ def test_duplicates_nearby_same_category_open_recent(submit, category, stranger)
     old = submit()
     Report.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=31))
 
-    found = list(
-        report_duplicates_nearby(category_id=category.pk, lon=close_point[0], lat=close_point[1])
-    )
+    def nearby(user):
+        return list(
+            report_duplicates_nearby(
+                user=user, category_id=category.pk, lon=close_point[0], lat=close_point[1]
+            )
+        )
+
+    found = nearby(reporter)
     assert found == [near]
     assert 40 < found[0].distance_m < 70
+    assert nearby(stranger) == []  # another citizen's unverified report is never offered
+    with pytest.raises(ReportNotFound):
+        citizen.report_follow(user=stranger, report=near)
 
+    workflow.report_assign(actor=ioc, report=near, agency=ubnd_dbp)
+    assert nearby(stranger) == [near]
     follow = citizen.report_follow(user=stranger, report=near)
     assert follow.report == near
     assert near in Report.objects.filter(follows__user=stranger)
 
 
-def test_duplicate_radius_is_100_metres(submit, category):
+def test_duplicate_radius_is_100_metres(submit, category, reporter):
     submit()
     # ~130 m north: outside the radius.
-    assert not report_duplicates_nearby(category_id=category.pk, lon=DBP[0], lat=DBP[1] + 0.00117)
+    assert not report_duplicates_nearby(
+        user=reporter, category_id=category.pk, lon=DBP[0], lat=DBP[1] + 0.00117
+    )

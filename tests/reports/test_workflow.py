@@ -5,14 +5,11 @@ from datetime import date, datetime
 import pytest
 from django.utils import timezone
 
+from reports import policy
 from reports.errors import ReportForbidden, ReportInvalid, ReportNotFound, ReportStateConflict
 from reports.models import AuditLog, Follow, Report, Transition
-from reports.selectors import (
-    report_list_agency_queue,
-    report_list_ioc_inbox,
-    report_scope,
-    user_sees_internal,
-)
+from reports.policy import reports_visible as report_scope
+from reports.selectors import report_list_agency_queue, report_list_ioc_inbox
 from reports.services import citizen, moderation, workflow
 
 Status = Report.Status
@@ -123,7 +120,8 @@ def test_other_agency_sees_only_what_the_public_sees_and_cannot_act(
     assert not report_scope(user=other_officer).filter(pk=report.pk).exists()  # unverified
     workflow.report_assign(actor=ioc, report=report, agency=ubnd_dbp)
     assert report_scope(user=other_officer).filter(pk=report.pk).exists()
-    assert not user_sees_internal(user=other_officer, report=report)
+    viewer = policy.report_viewer(user=other_officer, report=report)
+    assert not policy.viewer_sees_internal(viewer)
     with pytest.raises(ReportForbidden):
         workflow.report_start(actor=other_officer, report=report)
     Report.objects.filter(pk=report.pk).update(hidden=True, hidden_reason="Vi phạm nội quy")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from routing_rules.models import Category
+from routing_rules.models import Agency, Category
 
 pytestmark = pytest.mark.django_db
 
@@ -127,3 +127,19 @@ def test_route_preview_outside_the_province_is_422(data, api_client):
     assert response.status_code == 422
     assert response.json()["field"] == "lat"
     assert "ngoài địa bàn" in response.json()["error"]
+    assert response.json()["province"] is None
+
+
+def test_route_preview_without_the_fallback_ubnd_is_503_saying_what_to_load(data, api_client):
+    Agency.objects.filter(jurisdiction_codes__contains=["03334"], kind="commune_ubnd").update(
+        is_active=False
+    )
+    response = api_client.get(
+        "/api/v1/route-preview", {"category": "khac", "lat": 21.3661, "lon": 103.0365}
+    )
+    assert response.status_code == 503
+    assert response.json() == {
+        "error": "Chưa có UBND đang hoạt động cho xã/phường mã 03334: hãy nạp dữ liệu bằng "
+        "`manage.py routing_load` hoặc thêm trong trang quản trị.",
+        "field": "non_field_errors",
+    }

@@ -120,26 +120,26 @@ BAD_DATA = [
         "rules.toml",
         ('units = ["094"]', 'units = ["0949"]'),
         "rules.toml: rule 'le-hoi-hoa-ban-2027': field 'units': "
-        "unknown administrative unit code '0949'",
+        "Không có đơn vị hành chính mã 0949.",
     ),
     (
         "whole province as a rule's unit",
         "rules.toml",
         ('units = ["094"]', 'units = ["11"]'),
-        "field 'units': '11' is the whole province",
+        "field 'units': Mã 11 là cả tỉnh",
     ),
     (
         "unknown commune type",
         "rules.toml",
         ('units = ["094"]', 'units = ["094"]\ncommune_types = ["thị trấn"]'),
-        "field 'commune_types': 'thị trấn' is not one of",
+        "field 'commune_types': Loại đơn vị không hợp lệ: thị trấn",
     ),
     (
         "unknown unit in an agency's jurisdiction",
         "agencies.toml",
         ('jurisdiction = ["03334"]', 'jurisdiction = ["03999"]'),
         "agencies.toml: agency 'ubnd-03334': field 'jurisdiction': "
-        "unknown administrative unit code '03999'",
+        "Không có đơn vị hành chính mã 03999.",
     ),
     (
         "unknown coordinating agency",
@@ -184,7 +184,7 @@ BAD_DATA = [
         "valid_to before valid_from",
         "rules.toml",
         ("valid_to = 2027-03-21", "valid_to = 2027-03-01"),
-        "field 'valid_to': must be after valid_from",
+        "field 'valid_to': Phải sau thời điểm bắt đầu hiệu lực.",
     ),
     (
         "not TOML at all",
@@ -226,18 +226,18 @@ BAD_ZONES = [
                 ],
             }
         },
-        "field 'geometry': invalid geometry: Self-intersection",
+        "field 'geometry': Hình học không hợp lệ: Self-intersection",
     ),
     (
         "latitude and longitude swapped",
         {"geometry": {"type": "Point", "coordinates": [21.3846, 103.0192]}},
-        "field 'geometry': lies outside the served province",
+        "field 'geometry': Vùng nằm ngoài tỉnh tiếp nhận phản ánh",
     ),
     (
         "line without a buffer",
         {"buffer_m": 0},
         "special_zones.geojson: feature 'hanh-lang-ql12': field 'buffer_m': "
-        "a LineString needs a buffer_m > 0",
+        "Điểm và đường cần vùng đệm lớn hơn 0 m.",
     ),
     (
         "unknown managing agency",
@@ -279,3 +279,9 @@ def test_command_turns_bad_data_into_a_command_error(data_copy):
 def test_missing_file_is_named(tmp_path):
     with pytest.raises(DataError, match="categories.toml: -: field '-': file not found"):
         routing_data_load(data_dir=tmp_path)
+
+
+def test_data_dir_comes_from_the_routing_data_dir_setting(settings, tmp_path):
+    settings.ROUTING_DATA_DIR = tmp_path
+    with pytest.raises(DataError, match=f"file not found in {tmp_path}"):
+        routing_data_load()

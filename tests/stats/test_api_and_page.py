@@ -6,7 +6,7 @@ import io
 import pytest
 from django.utils import timezone
 
-from reports.stats.csv import csv_cell
+from stats.csv import csv_cell
 from tests.stats import conftest
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ import pytest
 
 from reports.deadlines import working_days_between
 from reports.errors import ReportInvalid
-from reports.stats.selectors import StatsFilters, stats_by, stats_totals
+from stats.selectors import StatsFilters, stats_by, stats_totals
 from tests.stats.conftest import NOW
 
 pytestmark = pytest.mark.django_db

@@ -2,8 +2,8 @@
 
 import pytest
 
-from reports.stats import ranking
-from reports.stats.selectors import StatsFilters
+from stats import ranking
+from stats.selectors import StatsFilters
 from tests.stats.conftest import NOW
 
 pytestmark = pytest.mark.django_db

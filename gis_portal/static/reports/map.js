@@ -1,17 +1,12 @@
-/* A Leaflet map of Điện Biên drawn from the portal's own boundary API: no tile server needed. */
-window.portalMap = function (elementId, boundariesUrl) {
-  var map = L.map(elementId).setView([21.4, 103.0], 9);
-  if (boundariesUrl) {
-    fetch(boundariesUrl, { credentials: "same-origin" })
-      .then(function (r) { return r.ok ? r.json() : null; })
-      .then(function (data) {
-        if (!data) { return; }
-        var layer = L.geoJSON(data, {
-          style: { color: "#555", weight: 1, fillColor: "#f4efe1", fillOpacity: 0.6 },
-          onEachFeature: function (f, l) { l.bindTooltip(f.properties.full_name || ""); }
-        }).addTo(map);
-        layer.bringToBack();
-      });
-  }
+/* The reports pages' small map (submit, detail): the shared map core with commune boundaries,
+   no tile server needed. */
+import { boundaryLayers, createMap } from "../mapcore/core.js";
+
+export function reportMap(element, {
+  center = [21.4, 103.0], zoom = 9, boundariesUrl = element.dataset.boundariesUrl,
+} = {}) {
+  const map = createMap(element, { center, zoom });
+  // These maps keep their own view (the report, the citizen's pin): no fit to the province.
+  boundaryLayers(map, { commune: boundariesUrl }, { fit: false });
   return map;
-};
+}

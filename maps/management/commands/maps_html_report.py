@@ -2,7 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from maps.html_report import HtmlReportError, html_report_build
+from maps.errors import HtmlReportError
+from maps.html_report import html_report_build
 from reports.models import Role, User
 
 
@@ -23,7 +24,7 @@ class Command(BaseCommand):
         try:
             page = html_report_build(user=analyst, unit_code=options["unit"])
         except HtmlReportError as exc:
-            raise CommandError(str(exc)) from exc
+            raise CommandError(exc.reason) from exc
         output = options["output"] or Path(f"bao-cao-{options['unit']}.html")
         if options["dry_run"]:
             self.stdout.write(f"Dry run: report for {options['unit']} is {len(page)} characters.")

@@ -1,0 +1,75 @@
+"""Raw SQL of the boundaries app: point lookups on the subdivided pieces, geometry repair.
+
+Every value is a named parameter; the only composition is of the fixed subqueries below,
+done once at import. Dates are computed by the caller in settings.TIME_ZONE, never in SQL.
+"""
+
+EDITION_AT_SQL = """
+    SELECT id FROM boundaries_edition
+    WHERE valid_from <= %(at)s AND (valid_to IS NULL OR valid_to >= %(at)s)
+    ORDER BY valid_from DESC LIMIT 1
+"""
+
+# The commune whose subdivided pieces cover the point; on a shared border the lowest code wins.
+COMMUNE_COVERS_SQL = f"""
+    SELECT part.unit_id FROM boundaries_adminunitpart part
+    WHERE part.edition_id = ({EDITION_AT_SQL})
+      AND part.level = 'commune' AND part.province_code = ANY(%(served)s)
+      AND ST_Covers(part.geom, ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326))
+    ORDER BY part.unit_code LIMIT 1
+"""
+
+# Commune, former district (if any), province and edition of the commune picked by {hit}.
+_HIERARCHY_SQL = """
+    SELECT c.id, c.code, c.name, c.full_name, c.unit_type,
+           d.id, d.code, d.name, d.full_name, d.unit_type,
+           p.id, p.code, p.name, p.full_name, p.unit_type,
+           e.slug
+    FROM boundaries_adminunit c
+    JOIN boundaries_edition e ON e.id = c.edition_id
+    JOIN boundaries_adminunit p
+      ON p.edition_id = c.edition_id AND p.level = 'province' AND p.code = c.province_code
+    LEFT JOIN boundaries_adminunit d ON d.id = c.parent_id AND d.level = 'district'
+    WHERE c.id = ({hit})
+"""
+LOCATE_SQL = _HIERARCHY_SQL.format(hit=COMMUNE_COVERS_SQL)
+HIERARCHY_OF_UNIT_SQL = _HIERARCHY_SQL.format(hit="%(unit)s")
+
+NEAREST_COMMUNE_SQL = """
+    WITH pt AS (SELECT ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326) AS geom)
+    SELECT part.unit_id, ST_Distance(part.geom::geography, pt.geom::geography) AS metres
+    FROM boundaries_adminunitpart part, pt
+    WHERE part.edition_id = %(edition)s AND part.level = 'commune'
+      AND part.province_code = ANY(%(served)s)
+      AND part.geom && ST_Expand(pt.geom, %(margin_deg)s)
+    ORDER BY metres, part.unit_code LIMIT 1
+"""
+
+PROVINCE_COVERS_SQL = """
+    SELECT part.unit_id, part.province_code = ANY(%(served)s) AS served
+    FROM boundaries_adminunitpart part
+    WHERE part.edition_id = %(edition)s AND part.level = 'province'
+      AND ST_Covers(part.geom, ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326))
+    ORDER BY served DESC, part.unit_code LIMIT 1
+"""
+
+# Source polygons that are invalid are repaired, keeping only their areal parts.
+GEOMETRY_REPAIR_SQL = """
+    SELECT ST_AsBinary(ST_Multi(ST_CollectionExtract(
+        ST_MakeValid(ST_GeomFromWKB(%(wkb)s, 4326)), 3)))
+"""
+
+AREAS_UPDATE_SQL = """
+    UPDATE boundaries_adminunit SET area_km2 = ST_Area(geom::geography) / 1e6
+    WHERE edition_id = %(edition)s AND code = ANY(%(codes)s)
+"""
+
+# The vietnamadminunits SQLite dataset (qmark parameters): 2025 communes and pre-2025 wards.
+VAU_LEGACY_WARDS_SQL = """
+    SELECT provinceKey, districtKey, districtCode, district, districtShort, districtType,
+           wardKey, wardShortKey
+    FROM admin_units_legacy WHERE provinceCode = ?
+"""
+VAU_WARDS_SQL = """
+    SELECT provinceKey, wardKey, wardCode, wardShortKey FROM admin_units WHERE provinceCode = ?
+"""

@@ -1,0 +1,28 @@
+/* Report colours, labels and popups, built from DOM nodes with text only. */
+import { el } from "./dom.js";
+
+export const STATUS_COLOURS = {
+  submitted: "#6c757d", returned: "#6c757d", assigned: "#1f77b4", in_progress: "#ff7f0e",
+  result_submitted: "#9467bd", published: "#2ca02c", reopened: "#d62728",
+  rejected: "#444", merged: "#999",
+};
+export const TIME_LEFT_COLOURS = { on_time: "#2ca02c", due_soon: "#f0a500", overdue: "#d62728" };
+
+// Vietnamese status names, from the page (vector tiles carry only the status code).
+export function statusLabels() {
+  const node = document.getElementById("status-labels");
+  return node ? JSON.parse(node.textContent) : {};
+}
+
+export function reportPopup(props, extraRows = []) {
+  const rows = [["Lĩnh vực", props.category_name], ["Trạng thái", props.status_label],
+                ["Xã/phường", props.commune], ["Ngày gửi", props.created]];
+  if (props.closed) { rows.push(["Ngày có kết quả", props.closed]); }
+  const shown = [...rows, ...extraRows].filter(([, value]) =>
+    value !== undefined && value !== null && value !== "");
+  return el("div", { class: "map-popup" },
+    el("strong", { class: "popup-title" }, props.title || ""),
+    el("dl", {}, shown.map(([label, value]) => [el("dt", {}, label), el("dd", {}, value)])),
+    props.photo && el("img", { src: props.photo, alt: "Ảnh hiện trường", class: "popup-photo" }),
+    props.url && el("a", { href: props.url }, "Xem chi tiết " + (props.reference || "")));
+}

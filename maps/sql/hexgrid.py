@@ -1,0 +1,71 @@
+"""Hexagon binning and geometry in the metric CRS (see maps.hexgrid)."""
+
+# Arithmetic binning into PostGIS ST_HexagonGrid cells: the nearer of two candidate column
+# centres wins (hexagons are the Voronoi cells of their centres). `{points}` must expose `g`
+# (metric); params: the points' own, then the hexagon size (edge, metres).
+HEX_BIN_SQL = """
+SELECT CASE WHEN da <= db THEN ia ELSE ia + 1 END AS i,
+       CASE WHEN da <= db THEN ja ELSE jb END AS j, q.*
+FROM (
+  SELECT c.*,
+         power(x - col * ia, 2) + power(y - h * ja - h / 2 * mod(abs(ia), 2), 2) AS da,
+         power(x - col * (ia + 1), 2)
+           + power(y - h * jb - h / 2 * mod(abs(ia + 1), 2), 2) AS db
+  FROM (
+    SELECT b.*,
+           round((y - h / 2 * mod(abs(ia), 2)) / h)::int AS ja,
+           round((y - h / 2 * mod(abs(ia + 1), 2)) / h)::int AS jb
+    FROM (
+      SELECT p.*, hex_size.col, hex_size.h, ST_X(p.g) AS x, ST_Y(p.g) AS y,
+             floor(ST_X(p.g) / hex_size.col)::int AS ia
+      FROM ({points}) p
+      CROSS JOIN (
+        SELECT 1.5 * s AS col, sqrt(3::float8) * s AS h FROM (SELECT %s::float8 AS s) v
+      ) hex_size
+    ) b
+  ) c
+) q
+"""
+
+
+def hex_bin_sql(points: str) -> str:
+    """HEX_BIN_SQL over `points`; params: the points' own, then the hexagon size."""
+    return HEX_BIN_SQL.format(points=points)
+
+
+_LIVE_POINTS = "SELECT ST_Transform(r.point, %s::int) AS g, r.created_at FROM ({reports}) r"
+# (i, j, count, total age in days) per hexagon of the reports in `{reports}` (columns point,
+# created_at). Params: metric SRID, the reports' own, hexagon size.
+HEX_AGGREGATE_SQL = """
+SELECT i, j, count(*) AS n,
+       sum(EXTRACT(EPOCH FROM (now() - created_at)) / 86400.0) AS age_days
+FROM ({binned}) binned
+GROUP BY i, j
+""".format(
+    binned=hex_bin_sql(
+        "SELECT ST_Transform(r.point, %s::int) AS g, r.created_at FROM ({reports}) r"
+    )
+)
+
+# GeoJSON (WGS 84, 6 decimals) of the hexagons (i[k], j[k]), in the order given.
+HEX_GEOMETRIES_SQL = """
+SELECT ST_AsGeoJSON(
+         ST_Transform(
+           ST_Hexagon(%(size)s::float8, t.i, t.j, ST_SetSRID(ST_MakePoint(0, 0), %(srid)s::int)),
+           4326),
+         6)
+FROM unnest(%(i)s::int[], %(j)s::int[]) WITH ORDINALITY AS t(i, j, k)
+ORDER BY t.k
+"""
+
+# Every hexagon touching the province's communes. Per subdivided commune part (small, simple
+# polygons), not the whole province outline: 20x faster at 500 m cells.
+STUDY_AREA_SQL = """
+SELECT DISTINCT h.i, h.j
+FROM boundaries_adminunitpart p,
+     LATERAL (SELECT ST_Transform(p.geom, %(srid)s::int) AS g) t,
+     LATERAL ST_HexagonGrid(%(size)s::float8, t.g) h
+WHERE p.edition_id = %(edition)s AND p.level = %(level)s
+  AND p.province_code = %(code)s AND ST_Intersects(h.geom, t.g)
+ORDER BY 1, 2
+"""

@@ -1,0 +1,24 @@
+from django.urls import re_path
+
+from open311 import views
+
+app_name = "open311"
+
+FMT = r"\.(?P<format>json|xml)$"
+
+urlpatterns = [
+    re_path(r"^discovery" + FMT, views.DiscoveryView.as_view(), name="discovery"),
+    re_path(r"^services" + FMT, views.ServiceListView.as_view(), name="services"),
+    re_path(
+        r"^services/(?P<service_code>[-\w]+)" + FMT,
+        views.ServiceDefinitionView.as_view(),
+        name="service-definition",
+    ),
+    re_path(r"^requests" + FMT, views.RequestListView.as_view(), name="requests"),
+    re_path(
+        r"^requests/(?P<service_request_id>[-\w]+)" + FMT,
+        views.RequestDetailView.as_view(),
+        name="request-detail",
+    ),
+    re_path(r"^tokens/(?P<token>[-\w]+)" + FMT, views.TokenView.as_view(), name="token"),
+]

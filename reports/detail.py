@@ -1,0 +1,99 @@
+"""The one read-model of a report's detail: what the page and the API serializer both render.
+
+Built in a fixed, small number of queries, whatever the report's history.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+
+from reports import policy
+from reports.models import (
+    Comment,
+    Extension,
+    IdentityConsent,
+    Media,
+    Report,
+    Result,
+    Transition,
+)
+from reports.selectors import LIST_RELATED, report_get
+
+
+@dataclass(frozen=True)
+class ReportDetail:
+    report: Report
+    viewer: policy.Viewer
+    actions: frozenset[str]
+    media: list[Media]
+    timeline: list[Transition]
+    comments: list[Comment]
+    result: Result | None
+    extensions: list[Extension]
+    consent_active: bool
+
+    @property
+    def sees_internal(self) -> bool:
+        return policy.viewer_sees_internal(self.viewer)
+
+    @property
+    def is_reporter(self) -> bool:
+        return self.viewer.is_reporter
+
+    @property
+    def can_reveal(self) -> bool:
+        """The IOC always; the handling agency only while the reporter's consent stands."""
+        return "identity" in self.actions and (self.viewer.is_ioc or self.consent_active)
+
+    @property
+    def pending_extensions(self) -> list[Extension]:
+        return [e for e in self.extensions if e.state == Extension.State.PENDING]
+
+
+def _result(*, viewer: policy.Viewer, report: Report) -> Result | None:
+    result = (
+        report.results.filter(state=Result.State.PUBLISHED)
+        .select_related("agency", "rating")
+        .order_by("-decided_at", "-pk")
+        .first()
+    )
+    if result is None or not policy.result_visible(viewer=viewer, result=result):
+        return None
+    return result
+
+
+def report_detail_build(*, user, reference: str) -> ReportDetail:
+    report = report_get(user=user, reference=reference)
+    return report_detail_for(user=user, report=report)
+
+
+def report_detail_for(*, user, report: Report) -> ReportDetail:
+    """The detail of a report already known to be in the user's scope (re-read fresh)."""
+    report = (
+        Report.objects.select_related(*LIST_RELATED, "edition", "duplicate_of")
+        .prefetch_related(Prefetch("media", queryset=Media.objects.order_by("id")))
+        .get(pk=report.pk)
+    )
+    viewer = policy.report_viewer(user=user, report=report)
+    sees_internal = policy.viewer_sees_internal(viewer)
+    extensions = (
+        list(report.extensions.select_related("agency").order_by("created_at"))
+        if sees_internal
+        else []
+    )
+    consent = False
+    if report.current_agency_id and (viewer.is_reporter or viewer.is_handler):
+        consent = IdentityConsent.objects.filter(
+            identity__report=report, agency_id=report.current_agency_id, revoked_at__isnull=True
+        ).exists()
+    return ReportDetail(
+        report=report,
+        viewer=viewer,
+        actions=policy.viewer_actions_available(viewer=viewer, report=report),
+        media=list(report.media.all()),
+        timeline=list(policy.timeline_visible(viewer=viewer, report=report)),
+        comments=list(policy.comments_visible(viewer=viewer, report=report)),
+        result=_result(viewer=viewer, report=report),
+        extensions=extensions,
+        consent_active=consent,
+    )

@@ -1,7 +1,0 @@
-from django.apps import AppConfig
-
-
-class Open311Config(AppConfig):
-    name = "reports.open311"
-    label = "open311"
-    verbose_name = "Open311 GeoReport v2"

@@ -1,8 +1,0 @@
-from django.urls import re_path
-
-from reports.stats import views
-
-urlpatterns = [
-    re_path(r"^stats/?$", views.StatsView.as_view(), name="stats"),
-    re_path(r"^stats/ranking/?$", views.RankingView.as_view(), name="stats-ranking"),
-]

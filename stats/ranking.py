@@ -1,0 +1,85 @@
+"""Ranking of agencies on timeliness and satisfaction, with small samples set apart."""
+
+from datetime import datetime
+
+from django.conf import settings
+
+from stats.selectors import StatsFilters, stats_by
+
+TIMELINESS_WEIGHT = 0.6
+SATISFACTION_WEIGHT = 0.4
+ACCEPTABLE_CREDIT = 0.5
+
+FORMULA = (
+    "Điểm = 100 × (0,6 × T + 0,4 × S). "
+    "T (tỷ lệ đúng hạn) = (có kết quả đúng hạn + có kết quả đúng hạn đã gia hạn) ÷ "
+    "(có kết quả + đang quá hạn). "
+    "S (mức hài lòng) = (Hài lòng + 0,5 × Chấp nhận được) ÷ số đánh giá. "
+    "Cơ quan có ít hơn {min_cases} phản ánh tính vào T hoặc ít hơn {min_ratings} đánh giá "
+    "được đánh dấu “mẫu nhỏ” và không xếp hạng. Cùng điểm thì cùng hạng."
+)
+
+
+def min_cases() -> int:
+    return settings.STATS_RANKING_MIN_CASES
+
+
+def min_ratings() -> int:
+    return settings.STATS_RANKING_MIN_RATINGS
+
+
+def formula_text() -> str:
+    return FORMULA.format(min_cases=min_cases(), min_ratings=min_ratings())
+
+
+def _score(row: dict) -> dict:
+    cases = row["resolved"] + row["overdue_now"]
+    timely = row["resolved_on_time"] + row["resolved_with_extension"]
+    timeliness = timely / cases if cases else None
+    satisfaction = (
+        (row["satisfied"] + ACCEPTABLE_CREDIT * row["acceptable"]) / row["rated"]
+        if row["rated"]
+        else None
+    )
+    flags = []
+    if cases < min_cases():
+        flags.append(f"mẫu nhỏ: {cases} phản ánh (cần ≥ {min_cases()})")
+    if row["rated"] < min_ratings():
+        flags.append(f"mẫu nhỏ: {row['rated']} đánh giá (cần ≥ {min_ratings()})")
+    score = None
+    if timeliness is not None and satisfaction is not None:
+        score = round(
+            100 * (TIMELINESS_WEIGHT * timeliness + SATISFACTION_WEIGHT * satisfaction), 1
+        )
+    return {
+        "code": row["code"],
+        "name": row["name"],
+        "cases": cases,
+        "rated": row["rated"],
+        "timeliness": None if timeliness is None else round(timeliness, 4),
+        "satisfaction": None if satisfaction is None else round(satisfaction, 4),
+        "score": score,
+        "small_sample": bool(flags),
+        "flags": flags,
+        "rank": None,
+    }
+
+
+def agency_ranking(*, filters: StatsFilters, now: datetime | None = None) -> list[dict]:
+    """Ranked agencies first (competition ranking: 1, 2, 2, 4), then the flagged ones."""
+    rows = [_score(row) for row in stats_by(dimension="agency", filters=filters, now=now)]
+    rows = [row for row in rows if row["code"] is not None]
+    ranked = sorted(
+        (row for row in rows if not row["small_sample"]),
+        key=lambda row: (-row["score"], row["name"]),
+    )
+    previous_score, previous_rank = None, 0
+    for position, row in enumerate(ranked, start=1):
+        if row["score"] != previous_score:
+            previous_rank, previous_score = position, row["score"]
+        row["rank"] = previous_rank
+    flagged = sorted(
+        (row for row in rows if row["small_sample"]),
+        key=lambda row: (-row["cases"], row["name"]),
+    )
+    return ranked + flagged

@@ -1,0 +1,212 @@
+"""Accountability figures per agency, commune, former district, category and month.
+
+Everything is counted in one grouped SQL query per table. Hidden reports are counted like
+any other: hiding removes a report from public view, never from the figures.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from reports.deadlines import overdue_q
+from reports.errors import ReportInvalid
+from reports.models import Extension, Rating, Report, Transition
+from stats.sql import Median, WorkingDaysBetween, holiday_dates
+
+Status = Report.Status
+Action = Transition.Action
+
+DIMENSIONS = {
+    # name: (grouping fields, code field, label field, label for rows with no value)
+    "agency": (("current_agency__code", "current_agency__name"), "Chưa giao cơ quan (IOC)"),
+    "commune": (("commune__code", "commune__full_name"), "—"),
+    "district": (("district__code", "district__full_name"), "Không thuộc huyện cũ nào"),
+    "category": (("category__code", "category__name"), "—"),
+    "month": (("month", "month"), "—"),
+}
+DIMENSION_LABELS = {
+    "agency": "Cơ quan xử lý",
+    "commune": "Xã/phường",
+    "district": "Huyện cũ",
+    "category": "Lĩnh vực",
+    "month": "Tháng",
+}
+COUNT_FIELDS = (
+    "received",
+    "hidden",
+    "rejected",
+    "merged",
+    "open",
+    "resolved",
+    "resolved_on_time",
+    "resolved_with_extension",
+    "resolved_late",
+    "overdue_now",
+    "rated",
+    "satisfied",
+    "acceptable",
+    "unsatisfied",
+    "disputed",
+)
+# Which count each public figure is, for the page, the API and the CSV header.
+DEFINITIONS = {
+    "received": "Số phản ánh gửi đến trong kỳ (kể cả phản ánh bị ẩn).",
+    "hidden": "Trong đó bị ẩn khỏi công khai (vẫn được tính và vẫn phải xử lý).",
+    "rejected": "Bị từ chối (không hợp lệ, không rõ ràng).",
+    "merged": "Trùng sự việc, đã gộp vào phản ánh khác.",
+    "open": "Đang xử lý (chưa có kết quả).",
+    "resolved": "Đã có kết quả được công bố.",
+    "resolved_on_time": "Có kết quả trong hạn ban đầu, không gia hạn.",
+    "resolved_with_extension": "Có kết quả trong hạn đã được gia hạn.",
+    "resolved_late": "Có kết quả sau hạn (kể cả hạn đã gia hạn).",
+    "median_working_days": (
+        "Trung vị số ngày làm việc từ khi chuyển cơ quan xử lý lần đầu đến khi công bố kết "
+        "quả (không tính thứ Bảy, Chủ nhật, ngày lễ)."
+    ),
+    "overdue_now": "Đang quá hạn tại thời điểm xem.",
+    "rated": "Số kết quả được người phản ánh đánh giá (đánh giá gần nhất).",
+    "satisfied": "Hài lòng.",
+    "acceptable": "Chấp nhận được.",
+    "unsatisfied": "Không hài lòng.",
+    "disputed": "Người phản ánh phản hồi không đồng ý với kết quả, hoặc phản ánh bị mở lại.",
+}
+
+
+@dataclass(frozen=True)
+class StatsFilters:
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+def _local_bounds(filters: StatsFilters) -> tuple[datetime | None, datetime | None]:
+    tz = ZoneInfo(settings.TIME_ZONE)
+    start = datetime.combine(filters.date_from, time.min, tz) if filters.date_from else None
+    end = datetime.combine(filters.date_to, time.max, tz) if filters.date_to else None
+    return start, end
+
+
+def stats_reports(*, filters: StatsFilters) -> QuerySet[Report]:
+    """Every report received in the period, hidden ones included."""
+    if filters.date_from and filters.date_to and filters.date_to < filters.date_from:
+        raise ReportInvalid("Ngày kết thúc phải sau ngày bắt đầu.", field="to")
+    start, end = _local_bounds(filters)
+    reports = Report.objects.all()
+    if start:
+        reports = reports.filter(created_at__gte=start)
+    if end:
+        reports = reports.filter(created_at__lte=end)
+    return reports
+
+
+def _annotated(reports: QuerySet[Report], *, now: datetime) -> QuerySet[Report]:
+    first_assignment = (
+        Transition.objects.filter(report=OuterRef("pk"), action=Action.ASSIGN)
+        .order_by("created_at", "pk")
+        .values("created_at")[:1]
+    )
+    latest_rating = (
+        Rating.objects.filter(report=OuterRef("pk")).order_by("-created_at", "-pk").values("value")
+    )[:1]
+    this_year = timezone.localtime(now).year
+    return reports.annotate(
+        first_assigned_at=Subquery(first_assignment),
+        extended=Exists(
+            Extension.objects.filter(report=OuterRef("pk"), state=Extension.State.APPROVED)
+        ),
+        disputed_flag=Exists(
+            Transition.objects.filter(
+                report=OuterRef("pk"), action__in=(Action.REPLY, Action.REOPEN)
+            )
+        ),
+        rating=Subquery(latest_rating),
+        month=TruncMonth("created_at", tzinfo=ZoneInfo(settings.TIME_ZONE)),
+    ).annotate(
+        working_days=WorkingDaysBetween(
+            F("first_assigned_at"),
+            F("closed_at"),
+            holiday_list=holiday_dates(first_year=2015, last_year=this_year + 1),
+        )
+    )
+
+
+def _aggregates(*, now: datetime) -> dict:
+    published = Q(status=Status.PUBLISHED)
+    in_time = Q(closed_at__lte=F("due_at"))
+    overdue = overdue_q(now=now)
+    return {
+        "received": Count("pk"),
+        "hidden": Count("pk", filter=Q(hidden=True)),
+        "rejected": Count("pk", filter=Q(status=Status.REJECTED)),
+        "merged": Count("pk", filter=Q(status=Status.MERGED)),
+        "open": Count("pk", filter=Q(status__in=Report.OPEN_STATUSES)),
+        "resolved": Count("pk", filter=published),
+        "resolved_on_time": Count("pk", filter=published & in_time & Q(extended=False)),
+        "resolved_with_extension": Count("pk", filter=published & in_time & Q(extended=True)),
+        "resolved_late": Count("pk", filter=published & Q(closed_at__gt=F("due_at"))),
+        "median_working_days": Median("working_days", filter=published),
+        "overdue_now": Count("pk", filter=overdue),
+        "rated": Count("pk", filter=Q(rating__isnull=False)),
+        "satisfied": Count("pk", filter=Q(rating=Rating.Value.SATISFIED)),
+        "acceptable": Count("pk", filter=Q(rating=Rating.Value.ACCEPTABLE)),
+        "unsatisfied": Count("pk", filter=Q(rating=Rating.Value.UNSATISFIED)),
+        "disputed": Count("pk", filter=Q(disputed_flag=True)),
+    }
+
+
+def _pct(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def rates(row: dict) -> dict:
+    """Shares shown next to the counts (None when the denominator is zero)."""
+    handled = row["resolved"] + row["overdue_now"]
+    return {
+        "resolved_pct": _pct(row["resolved"], row["received"] - row["rejected"] - row["merged"]),
+        "on_time_pct": _pct(row["resolved_on_time"] + row["resolved_with_extension"], handled),
+        "satisfied_pct": _pct(row["satisfied"], row["rated"]),
+        "unsatisfied_pct": _pct(row["unsatisfied"], row["rated"]),
+    }
+
+
+def _finish(row: dict) -> dict:
+    median = row.get("median_working_days")
+    row["median_working_days"] = None if median is None else round(float(median), 1)
+    row.update(rates(row))
+    return row
+
+
+def stats_by(*, dimension: str, filters: StatsFilters, now: datetime | None = None) -> list[dict]:
+    if dimension not in DIMENSIONS:
+        raise ReportInvalid(
+            f"Không có cách nhóm “{dimension}” (dùng: {', '.join(DIMENSIONS)}).", field="by"
+        )
+    now = now or timezone.now()
+    (code_field, label_field), empty_label = DIMENSIONS[dimension]
+    reports = _annotated(stats_reports(filters=filters), now=now)
+    grouped = (
+        reports.order_by()
+        .values(*dict.fromkeys((code_field, label_field)))
+        .annotate(**_aggregates(now=now))
+        .order_by(code_field)
+    )
+    rows = []
+    for values in grouped:
+        code = values.pop(code_field)
+        label = values.pop(label_field, code)
+        if dimension == "month" and code is not None:
+            code = label = timezone.localtime(code).strftime("%Y-%m")
+        rows.append(
+            _finish({"code": code, "name": label if code is not None else empty_label, **values})
+        )
+    return rows
+
+
+def stats_totals(*, filters: StatsFilters, now: datetime | None = None) -> dict:
+    now = now or timezone.now()
+    reports = _annotated(stats_reports(filters=filters), now=now)
+    return _finish(reports.order_by().aggregate(**_aggregates(now=now)))

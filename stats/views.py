@@ -1,0 +1,189 @@
+"""/api/v1/stats (JSON or CSV) and the public statistics page."""
+
+from datetime import date
+
+from django.shortcuts import render
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from reports.errors import ReportError, ReportInvalid
+from stats import charts
+from stats.csv import StatsCSVRenderer
+from stats.ranking import agency_ranking, formula_text
+from stats.selectors import (
+    COUNT_FIELDS,
+    DEFINITIONS,
+    DIMENSION_LABELS,
+    DIMENSIONS,
+    StatsFilters,
+    stats_by,
+    stats_totals,
+)
+
+ROW_COLUMNS = [
+    "code",
+    "name",
+    *COUNT_FIELDS,
+    "median_working_days",
+    "resolved_pct",
+    "on_time_pct",
+    "satisfied_pct",
+    "unsatisfied_pct",
+]
+RANKING_COLUMNS = [
+    "rank",
+    "code",
+    "name",
+    "score",
+    "timeliness",
+    "satisfaction",
+    "cases",
+    "rated",
+    "small_sample",
+    "flags",
+]
+PERIOD_PARAMETERS = [
+    OpenApiParameter("from", date, description="Từ ngày (theo ngày gửi phản ánh)."),
+    OpenApiParameter("to", date, description="Đến ngày (bao gồm)."),
+    OpenApiParameter("format", str, enum=["json", "csv"]),
+]
+
+
+def _date(value: str | None, field: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ReportInvalid(f"{field} phải có dạng YYYY-MM-DD.", field=field) from None
+
+
+def filters_from(params) -> StatsFilters:
+    return StatsFilters(
+        date_from=_date(params.get("from"), "from"), date_to=_date(params.get("to"), "to")
+    )
+
+
+class StatsBaseView(APIView):
+    renderer_classes = (JSONRenderer, StatsCSVRenderer)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if (
+            getattr(request, "accepted_renderer", None)
+            and request.accepted_renderer.format == "csv"
+        ):
+            response["Content-Disposition"] = f'attachment; filename="{self.filename}"'
+        return response
+
+
+class StatsView(StatsBaseView):
+    """Figures grouped by agency, commune, former district, category or month."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("by", str, enum=list(DIMENSIONS), description="Cách nhóm."),
+            *PERIOD_PARAMETERS,
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request: Request) -> Response:
+        dimension = request.query_params.get("by", "agency")
+        filters = filters_from(request.query_params)
+        self.filename = f"thong-ke-{dimension}.csv"
+        now = timezone.now()
+        rows = stats_by(dimension=dimension, filters=filters, now=now)
+        return Response(
+            {
+                "by": dimension,
+                "from": filters.date_from,
+                "to": filters.date_to,
+                "generated_at": now,
+                "definitions": DEFINITIONS,
+                "totals": stats_totals(filters=filters, now=now),
+                "columns": ROW_COLUMNS,
+                "rows": rows,
+            }
+        )
+
+
+class RankingView(StatsBaseView):
+    """Agencies ranked on timeliness and satisfaction; small samples flagged, not ranked."""
+
+    @extend_schema(parameters=PERIOD_PARAMETERS, responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request) -> Response:
+        filters = filters_from(request.query_params)
+        self.filename = "xep-hang-co-quan.csv"
+        return Response(
+            {
+                "from": filters.date_from,
+                "to": filters.date_to,
+                "formula": formula_text(),
+                "columns": RANKING_COLUMNS,
+                "rows": agency_ranking(filters=filters),
+            }
+        )
+
+
+SECTIONS = ("agency", "district", "commune", "category", "month")
+
+
+def stats_page(request):
+    """Public page: ranking, tables and charts; figures are the same as the API's."""
+    try:
+        filters = filters_from(request.GET)
+    except ReportError as exc:
+        filters, error = StatsFilters(), exc.message
+    else:
+        error = None
+    now = timezone.now()
+    tables = []
+    for dimension in SECTIONS:
+        rows = stats_by(dimension=dimension, filters=filters, now=now)
+        chart_rows = rows if dimension == "month" else sorted(rows, key=lambda r: -r["received"])
+        tables.append(
+            {
+                "key": dimension,
+                "label": DIMENSION_LABELS[dimension],
+                "rows": rows,
+                "chart": charts.stacked_bars(
+                    chart_rows,
+                    title=f"Kết quả xử lý theo {DIMENSION_LABELS[dimension].lower()}",
+                    series=[
+                        ("resolved_on_time", "Đúng hạn", "#2e7d32"),
+                        ("resolved_with_extension", "Đúng hạn (gia hạn)", "#9ccc65"),
+                        ("resolved_late", "Trễ hạn", "#ef6c00"),
+                        ("open", "Đang xử lý", "#90a4ae"),
+                        ("rejected", "Từ chối", "#bdbdbd"),
+                        ("merged", "Gộp trùng", "#e0e0e0"),
+                    ],
+                ),
+            }
+        )
+    ranking = agency_ranking(filters=filters, now=now)
+    ratings_chart = charts.stacked_bars(
+        [r for r in tables[0]["rows"] if r["rated"]],
+        title="Đánh giá của người phản ánh theo cơ quan",
+        series=[
+            ("satisfied", "Hài lòng", "#2e7d32"),
+            ("acceptable", "Chấp nhận được", "#fbc02d"),
+            ("unsatisfied", "Không hài lòng", "#c62828"),
+        ],
+    )
+    context = {
+        "filters": filters,
+        "error": error,
+        "generated_at": now,
+        "totals": stats_totals(filters=filters, now=now),
+        "tables": tables,
+        "ranking": ranking,
+        "formula": formula_text(),
+        "ratings_chart": ratings_chart,
+        "definitions": DEFINITIONS,
+    }
+    return render(request, "stats/page.html", context)
