@@ -1,20 +1,33 @@
+from csp.decorators import csp_update
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from gis_portal.signin import TokenLoginView
 
 api_v1 = [
+    # Watched by the login lockout and limited per client address.
+    path("auth/token/", TokenLoginView.as_view(), name="auth-token"),
     path("", include("boundaries.urls")),
     path("", include("routing_rules.urls")),
     path("", include("reports.urls")),
     path("", include("stats.urls")),
+    path("", include("privacy.api_urls")),
 ]
+
+# The split view serves Swagger UI's start-up script from its own URL, so the CSP needs no
+# inline script; Swagger UI's stylesheet still carries inline styles and data: icons.
+api_docs = csp_update({"style-src": ["'unsafe-inline'"], "img-src": ["data:"]})(
+    SpectacularSwaggerSplitView.as_view(url_name="schema")
+)
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/docs/", api_docs, name="api-docs"),
     path("", include("reports.web_urls")),
+    path("", include("privacy.urls")),
     path("", include("maps.urls")),
     path("", include("stats.web_urls")),
     path("open311/v2/", include("open311.urls")),

@@ -14,8 +14,9 @@ class HtmlReportView(AnalystMixin, APIView):
 
     def get(self, request: Request) -> HttpResponse:
         code = request.query_params.get("unit", "")
-        page = html_report_build(user=request.user, unit_code=code, filters=self.filters())
-        response = HttpResponse(page, content_type="text/html; charset=utf-8")
+        report = html_report_build(user=request.user, unit_code=code, filters=self.filters())
+        response = HttpResponse(report.page, content_type="text/html; charset=utf-8")
+        response["Content-Security-Policy"] = report.header_csp
         stamp = timezone.localtime().strftime("%Y%m%d")
         response["Content-Disposition"] = f'attachment; filename="bao-cao-{code}-{stamp}.html"'
         return response

@@ -2,11 +2,17 @@
 
 folium links Leaflet, jQuery and Bootstrap from CDNs by default; here only Leaflet is kept and
 it is inlined from the portal's self-hosted copy, so the file opens on a machine with no network.
+
+Report titles are citizen text and the file is opened by planners and the IOC: no report text
+goes through folium's templates (they paste popups and tooltips into JavaScript template
+literals). The pins are drawn by a fixed script from a JSON data block, inserting text with
+textContent, and the page carries a Content-Security-Policy that allows only its own scripts.
 """
 
 import html
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -17,7 +23,14 @@ from django.utils import timezone
 
 from boundaries.selectors import unit_list
 from maps.errors import HtmlReportError
-from maps.selectors import MapFilters, map_analysis_reports, map_with_details
+from maps.page_safety import (
+    header_csp,
+    json_data_block,
+    normalise_newlines,
+    page_csp,
+    with_csp_meta,
+)
+from maps.selectors import MapFilters, map_analysis_reports
 from reports.models import Report
 
 MAX_POINTS = 5000
@@ -27,6 +40,56 @@ STATUS_COLOURS = {
     "assigned": "#1f77b4",
     "reopened": "#d62728",
 }
+MARKER_STYLE = {
+    "radius": 4,
+    "weight": 1,
+    "color": "#222",
+    "fill": True,
+    "fillOpacity": 0.85,
+    "className": "report-marker",
+}
+POPUP_FIELDS = [
+    {"key": "reference", "label": "Mã"},
+    {"key": "status", "label": "Trạng thái"},
+    {"key": "category", "label": "Lĩnh vực"},
+    {"key": "created", "label": "Ngày gửi"},
+]
+PAGE_STYLE = """<style>
+.report-header { padding: 8px; font-family: sans-serif; }
+.report-credit { font-size: 12px; }
+.report-popup .report-title { display: block; margin-bottom: 4px; overflow-wrap: anywhere; }
+</style>"""
+POINTS_JS = Path(__file__).parent / "templates" / "maps" / "html_report_points.js"
+# folium elements are jinja templates: text goes in after rendering, in place of these, and
+# after the policy is computed over the page's own code.
+HEADER_PLACEHOLDER = "<!-- report header -->"
+DATA_PLACEHOLDER = "<!-- report points -->"
+_JS_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class HtmlReport:
+    page: str
+    csp: str  # as in the page's <meta>; `header_csp` for the HTTP response
+
+    @property
+    def header_csp(self) -> str:
+        return header_csp(self.csp)
+
+
+def _add_points_script(fmap) -> None:
+    """The fixed pin-drawing script, after the map's own script and bound to its map."""
+    from branca.element import MacroElement
+    from folium.template import Template
+
+    name = fmap.get_name()
+    if not _JS_NAME.match(name):
+        raise ValueError(f"Unexpected folium map name {name!r}.")
+    element = MacroElement()
+    # The code is a template *value*, so jinja never interprets it.
+    element._template = Template("{% macro script(this, kwargs) %}{{ this.code }}{% endmacro %}")
+    element.code = POINTS_JS.read_text(encoding="utf-8").rstrip() + f"({name});\n"
+    fmap.add_child(element)
 
 
 def _leaflet_dir() -> Path:
@@ -45,7 +108,7 @@ def _inline_assets(page: str) -> str:
     return re.sub(r'<link rel="stylesheet" href="LEAFLET_CSS"\s*/?>', lambda _m: style, page)
 
 
-def html_report_build(*, user, unit_code: str, filters: MapFilters | None = None) -> str:
+def html_report_build(*, user, unit_code: str, filters: MapFilters | None = None) -> HtmlReport:
     import folium
 
     unit = (
@@ -88,18 +151,20 @@ def html_report_build(*, user, unit_code: str, filters: MapFilters | None = None
         name=html.escape(unit.full_name),
         style_function=lambda _f: {"color": "#8b1a1a", "weight": 2, "fillOpacity": 0.05},
     ).add_to(fmap)
-    for report in map_with_details(reports).order_by("-created_at")[:MAX_POINTS]:
-        label = f"{report.reference or ''} — {report.title} ({report.get_status_display()})"
-        folium.CircleMarker(
-            location=[report.point.y, report.point.x],
-            radius=4,
-            weight=1,
-            color="#222",
-            fill=True,
-            fill_opacity=0.85,
-            fill_color=STATUS_COLOURS.get(report.status, "#777"),
-            tooltip=html.escape(label),
-        ).add_to(fmap)
+    points = [
+        {
+            "lat": round(report.point.y, 6),
+            "lon": round(report.point.x, 6),
+            "reference": report.reference or "",
+            "title": report.title,
+            "status": report.get_status_display(),
+            "category": report.category.name if report.category_id else "",
+            "created": f"{timezone.localtime(report.created_at):%d/%m/%Y}",
+            "colour": STATUS_COLOURS.get(report.status, "#777"),
+        }
+        for report in reports.select_related("category").order_by("-created_at")[:MAX_POINTS]
+    ]
+    _add_points_script(fmap)
     west, south, east, north = _bounds(shape)
     fmap.fit_bounds([[south, west], [north, east]])
     rows = "".join(
@@ -112,17 +177,28 @@ def html_report_build(*, user, unit_code: str, filters: MapFilters | None = None
         f"<p>Lập lúc {timezone.localtime():%d/%m/%Y %H:%M}. Tổng số: {total} phản ánh"
         f"{' (bản đồ hiển thị ' + str(MAX_POINTS) + ' mới nhất)' if total > MAX_POINTS else ''}."
         f"</p><table border=1 cellpadding=4><tr><th>Trạng thái</th><th>Số lượng</th></tr>{rows}"
-        f"</table><p style='font-size:12px'>{html.escape(settings.DATA_CREDIT)}</p>"
+        f"</table><p class='report-credit'>{html.escape(settings.DATA_CREDIT)}</p>"
     )
     root = fmap.get_root()
     root.header.add_child(folium.Element("<title>Báo cáo phản ánh</title>"))
-    root.html.add_child(
-        folium.Element(f"<div style='padding:8px;font-family:sans-serif'>{header}</div>"),
-        index=0,
+    root.header.add_child(folium.Element(PAGE_STYLE))
+    root.html.add_child(folium.Element(HEADER_PLACEHOLDER + DATA_PLACEHOLDER), index=0)
+    root.height = "600px"
+    page = normalise_newlines(_inline_assets(root.render()))
+    csp = page_csp(page)
+    data = json_data_block(
+        {"points": points, "fields": POPUP_FIELDS, "style": MARKER_STYLE},
+        element_id="report-points",
     )
-    fmap.get_root().height = "600px"
-    page = root.render()
-    return _inline_assets(page)
+    page = with_csp_meta(page, csp)
+    for placeholder, text in (
+        (HEADER_PLACEHOLDER, f"<div class='report-header'>{header}</div>"),
+        (DATA_PLACEHOLDER, data),
+    ):
+        if page.count(placeholder) != 1:
+            raise ValueError(f"The report page lost its placeholder {placeholder}.")
+        page = page.replace(placeholder, text)
+    return HtmlReport(page=page, csp=csp)
 
 
 def _bounds(geojson: dict) -> tuple[float, float, float, float]:

@@ -10,7 +10,9 @@ from datetime import date, datetime, time
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.gis.geos import Polygon
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, TextField
+from django.db.models.fields.json import KT
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from reports import policy
@@ -93,10 +95,12 @@ def map_export_reports(*, user: AnyUser, filters: MapFilters | None = None) -> Q
 
 def map_with_details(reports: QuerySet[Report]) -> QuerySet[Report]:
     """Related names and the first photo, fetched in the same query as the reports."""
+    # Popups show the 320-px thumbnail when the photo has one.
     first_photo = (
         Media.objects.filter(report=OuterRef("pk"), kind=Media.Kind.IMAGE)
         .order_by("id")
-        .values("file")[:1]
+        .annotate(small=Coalesce(KT("thumbnails__320__name"), F("file"), output_field=TextField()))
+        .values("small")[:1]
     )
     return reports.select_related("category", "commune", "district", "current_agency").annotate(
         photo=Subquery(first_photo)

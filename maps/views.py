@@ -166,6 +166,8 @@ class TileView(FilteredMixin, APIView):
 class ExportView(FilteredMixin, APIView):
     """The reports the user may see, filtered, as GeoJSON, CSV or GeoPackage."""
 
+    throttle_scope = "maps-export"
+
     def get(self, request: Request, fmt: str) -> HttpResponse:
         if fmt not in exports.EXPORTERS:
             raise ExportFormatError("chỉ nhận geojson, csv hoặc gpkg.")

@@ -1,5 +1,6 @@
 """GeoReport v2 JSON and XML. Errors are always a list of {code, description}."""
 
+import re
 from xml.etree import ElementTree
 
 from rest_framework.renderers import BaseRenderer, JSONRenderer
@@ -19,10 +20,16 @@ class Open311JSONRenderer(JSONRenderer):
     charset = "utf-8"
 
 
+# What XML 1.0 cannot carry at all, even escaped: C0 controls but tab and line breaks, lone
+# surrogates, U+FFFE and U+FFFF. Older rows may hold them (new input refuses controls), and
+# one such character would make the whole feed unreadable, so it is dropped from the text.
+NOT_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def _text(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return NOT_XML_CHARS.sub("", str(value))
 
 
 def _fill(element: ElementTree.Element, value) -> None:

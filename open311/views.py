@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from gis_portal.api_errors import exception_handler
-from open311 import presenters, selectors
+from open311 import openapi, presenters, selectors
 from open311.ratelimit import RateLimited, rate_limit_hit
 from open311.renderers import Open311JSONRenderer, Open311XMLRenderer
 from open311.services.clients import ApiKeyInvalid, api_client_authenticate
@@ -38,6 +38,16 @@ def open311_exception_handler(exc: Exception, context: dict) -> Response | None:
     return exception_handler(exc, context)
 
 
+def _refuse_nul(params) -> None:
+    """Every GeoReport parameter is text, and PostgreSQL text cannot hold a NUL byte: one in
+    any parameter is a 400 naming it, before it reaches a query."""
+    for name in params:
+        values = params.getlist(name) if hasattr(params, "getlist") else [params[name]]
+        if "\x00" in name or any(isinstance(v, str) and "\x00" in v for v in values):
+            name = name.replace("\x00", "")
+            raise ReportInvalid(f"{name} chứa ký tự NUL không hợp lệ.", field=name)
+
+
 class Open311View(APIView):
     """Key check, rate limit, jurisdiction and the spec's error shape for every endpoint."""
 
@@ -48,14 +58,16 @@ class Open311View(APIView):
     xml_root = "response"
     xml_item: str | None = None
     key_required = False
-    # GeoReport v2 is its own published specification; it stays out of the portal's OpenAPI.
-    schema = None
     error_body = staticmethod(georeport_error_body)
 
     def initial(self, request: Request, *args, **kwargs) -> None:
         super().initial(request, *args, **kwargs)
+        _refuse_nul(request.query_params)
+        if request.method == "POST":
+            _refuse_nul(request.data)
         self.client = None
-        key = request.query_params.get("api_key")
+        # The X-Api-Key header is preferred: a key in the query string ends up in access logs.
+        key = request.headers.get("X-Api-Key") or request.query_params.get("api_key")
         if request.method == "POST":
             key = request.data.get("api_key") or key
         if key or self.key_required:
@@ -104,6 +116,7 @@ class Open311View(APIView):
 class DiscoveryView(Open311View):
     xml_root = "discovery"
 
+    @openapi.discovery
     def get(self, request: Request, format: str | None = None) -> Response:
         url = request.build_absolute_uri(reverse("open311:discovery", kwargs={"format": "json"}))
         return Response(presenters.discovery_as_dict(endpoint_url=url.rsplit("/", 1)[0] + "/"))
@@ -113,6 +126,7 @@ class ServiceListView(Open311View):
     xml_root = "services"
     xml_item = "service"
 
+    @openapi.services
     def get(self, request: Request, format: str | None = None) -> Response:
         return Response([presenters.service_as_dict(c) for c in selectors.service_list()])
 
@@ -120,6 +134,7 @@ class ServiceListView(Open311View):
 class ServiceDefinitionView(Open311View):
     xml_root = "service_definition"
 
+    @openapi.service_definition
     def get(self, request: Request, service_code: str, format: str | None = None) -> Response:
         category = selectors.service_get(service_code=service_code)
         return Response(presenters.service_definition_as_dict(category))
@@ -154,6 +169,7 @@ class RequestListView(Open311View):
     xml_root = "service_requests"
     xml_item = "request"
 
+    @openapi.request_list
     def get(self, request: Request, format: str | None = None) -> Response:
         params = request.query_params
         statuses = tuple(s.lower() for s in _csv(params.get("status")))
@@ -176,6 +192,7 @@ class RequestListView(Open311View):
             ]
         )
 
+    @openapi.request_post
     def post(self, request: Request, format: str | None = None) -> Response:
         if self.client is None:
             raise ApiKeyInvalid("Thiếu api_key: cần khóa do Trung tâm IOC cấp để gửi phản ánh.")
@@ -212,6 +229,7 @@ class RequestDetailView(Open311View):
     xml_root = "service_requests"
     xml_item = "request"
 
+    @openapi.request_detail
     def get(self, request: Request, service_request_id: str, format: str | None = None):
         report = selectors.request_get(client=self.client, service_request_id=service_request_id)
         data = presenters.request_as_dict(
@@ -224,6 +242,7 @@ class TokenView(Open311View):
     xml_root = "service_requests"
     xml_item = "request"
 
+    @openapi.token
     def get(self, request: Request, token: str, format: str | None = None) -> Response:
         found = selectors.token_get(token=token)
         return Response([{"service_request_id": found.report.reference, "token": found.token}])

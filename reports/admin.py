@@ -5,12 +5,90 @@ account is their identity."""
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.gis.admin import GISModelAdmin
+from rest_framework.authtoken.admin import TokenAdmin as BaseTokenAdmin
+from rest_framework.authtoken.models import TokenProxy
 
 from reports import models, policy
-from reports.services.identity import identity_read_record
+from reports.services.identity import (
+    AccountRead,
+    account_reads_record,
+    identity_read_record,
+    token_reads_record,
+)
+
+READ_REASON = "Xem trong trang quản trị"
+LIST_REASON = "Xem danh sách trong trang quản trị"
+PAGE_REASONS = {
+    "delete": "Xem trang xóa trong trang quản trị",
+    "history": "Xem lịch sử thay đổi trong trang quản trị",
+    "password": "Xem trang đổi mật khẩu trong trang quản trị",
+}
 
 
-class ConfidentialAdmin(admin.ModelAdmin):
+def rendered(response, key: str):
+    """What a rendered admin page shows under `key` (None for redirects and refusals)."""
+    if response.status_code != 200:
+        return None
+    return (getattr(response, "context_data", None) or {}).get(key)
+
+
+class ReadAuditedAdmin(admin.ModelAdmin):
+    """Writes down every page showing someone's account data, whoever opens it (superusers
+    included). The entry is written before the page is rendered, so no unrecorded read
+    reaches the browser."""
+
+    # Foreign keys to the user whose data a change page shows.
+    subject_fields: tuple[str, ...] = ()
+    # The list page shows those users' data too.
+    list_shows_subjects = False
+    record_reads = staticmethod(account_reads_record)
+
+    def shown_subject_fields(self, request) -> list[str]:
+        return list(self.subject_fields)
+
+    def subject_reads(self, request, obj) -> list[AccountRead]:
+        report_id = getattr(obj, "report_id", None)
+        names = self.shown_subject_fields(request)
+        ids = [getattr(obj, f"{name}_id") for name in names]
+        return [(user_id, report_id) for user_id in ids if user_id is not None]
+
+    def audit_reads(self, request, objects, reason: str) -> None:
+        reads = [read for obj in objects for read in self.subject_reads(request, obj)]
+        if reads:
+            self.record_reads(actor=request.user, reads=reads, reason=reason)
+
+    def __init__(self, model, admin_site):
+        super().__init__(model, admin_site)
+        # A drop-down would put every account's name (citizens' too) on the form, unaudited;
+        # the raw id widget shows only the one chosen, which the change view audits.
+        to_user = [
+            f.name
+            for f in model._meta.fields
+            if (f.many_to_one or f.one_to_one) and f.related_model is models.User
+        ]
+        self.raw_id_fields = [
+            *self.raw_id_fields,
+            *(n for n in to_user if n not in self.raw_id_fields),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        obj = rendered(response, "original")
+        if obj is not None:
+            self.audit_reads(request, [obj], READ_REASON)
+        return response
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        if self.list_shows_subjects:
+            changelist = rendered(response, "cl")
+            # Without a list, the page may be a bulk action's confirmation naming its rows.
+            rows = changelist.result_list if changelist else rendered(response, "queryset")
+            self.audit_reads(request, rows or [], LIST_REASON)
+        return response
+
+
+class ConfidentialAdmin(ReadAuditedAdmin):
     """Read-only for staff, rows scoped by the reports policy, person fields stripped."""
 
     person_fields: tuple[str, ...] = ()
@@ -27,6 +105,9 @@ class ConfidentialAdmin(admin.ModelAdmin):
         if request.user.is_superuser:
             return list(names)
         return [n for n in names if n not in self.person_fields]
+
+    def shown_subject_fields(self, request) -> list[str]:
+        return self._strip(request, self.person_fields)
 
     def get_list_display(self, request):
         return self._strip(request, super().get_list_display(request))
@@ -55,7 +136,7 @@ class ConfidentialAdmin(admin.ModelAdmin):
         return request.user.is_superuser
 
 
-class SuperuserOnlyAdmin(admin.ModelAdmin):
+class SuperuserOnlyAdmin(ReadAuditedAdmin):
     def has_module_permission(self, request):
         return request.user.is_superuser
 
@@ -73,17 +154,41 @@ class SuperuserOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(ReadAuditedAdmin, BaseUserAdmin):
+    """A citizen's account is their identity: every page showing one is audited."""
+
     list_display = ["username", "role", "agency", "is_staff", "is_active"]
     list_filter = ["role", "is_staff", "is_active"]
     fieldsets = [
         *BaseUserAdmin.fieldsets,
         ("Vai trò", {"fields": ["role", "agency", "full_name", "phone"]}),
     ]
+    list_shows_subjects = True
 
     def get_queryset(self, request):
         visible = policy.accounts_visible(user=request.user).values("pk")
         return super().get_queryset(request).filter(pk__in=visible)
+
+    def subject_reads(self, request, obj) -> list[AccountRead]:
+        return [(obj.pk, None)]
+
+    def _audit_page(self, request, response, key: str, page: str):
+        obj = rendered(response, key)
+        if obj is not None:
+            self.audit_reads(request, [obj], PAGE_REASONS[page])
+        return response
+
+    def delete_view(self, request, object_id, extra_context=None):
+        response = super().delete_view(request, object_id, extra_context)
+        return self._audit_page(request, response, "object", "delete")
+
+    def history_view(self, request, object_id, extra_context=None):
+        response = super().history_view(request, object_id, extra_context)
+        return self._audit_page(request, response, "object", "history")
+
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        return self._audit_page(request, response, "original", "password")
 
 
 @admin.register(models.Report)
@@ -134,18 +239,25 @@ class ReporterIdentityAdmin(SuperuserOnlyAdmin):
     raw_id_fields = ["report", "user"]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        # Opening the form shows the identity: audited like every other staff read.
-        identity = self.get_object(request, object_id)
-        if identity is not None and request.method == "GET":
-            identity_read_record(
-                actor=request.user, report=identity.report, reason="Xem trong trang quản trị"
-            )
-        return super().change_view(request, object_id, form_url, extra_context)
+        # The form (first shown or re-shown with errors) shows the identity: audited like
+        # every other staff read.
+        response = super().change_view(request, object_id, form_url, extra_context)
+        identity = rendered(response, "original")
+        if identity is not None:
+            identity_read_record(actor=request.user, report=identity.report, reason=READ_REASON)
+        return response
 
 
 @admin.register(models.IdentityConsent)
 class IdentityConsentAdmin(SuperuserOnlyAdmin):
+    """Whether a reporter lets an agency see who they are is theirs: audited list and form."""
+
     list_display = ["identity", "agency", "granted_at", "revoked_at"]
+    list_select_related = ["identity"]
+    list_shows_subjects = True
+
+    def subject_reads(self, request, obj) -> list[AccountRead]:
+        return [(obj.identity.user_id, obj.identity.report_id)]
 
 
 @admin.register(models.Transition)
@@ -199,11 +311,13 @@ class MediaAdmin(ConfidentialAdmin):
 @admin.register(models.Follow)
 class FollowAdmin(SuperuserOnlyAdmin):
     list_display = ["report", "created_at"]
+    subject_fields = ("user",)
 
 
 @admin.register(models.Notification)
 class NotificationAdmin(SuperuserOnlyAdmin):
     list_display = ["title", "report", "created_at", "read_at", "emailed_at"]
+    subject_fields = ("user",)
 
 
 @admin.register(models.AuditLog)
@@ -213,6 +327,18 @@ class AuditLogAdmin(ConfidentialAdmin):
     list_display = ["action", "report", "actor", "reason", "created_at"]
     list_filter = ["action"]
     scope = staticmethod(policy.audit_log_visible)
+    fields = ["action", "actor", "report", "subject_account", "reason", "created_at"]
+    readonly_fields = ["subject_account", "created_at"]
+    person_fields = ("subject_account",)
+
+    @admin.display(description="tài khoản được xem (mã)")
+    def subject_account(self, obj):
+        # The id only: the log says whose data was read, never the data, so reading the log
+        # is no read of an account (following the id to the account page is, and is audited).
+        return obj.subject_user_id or "-"
+
+    def shown_subject_fields(self, request) -> list[str]:
+        return []
 
     def has_module_permission(self, request):
         return request.user.is_superuser or policy.user_is_supervisor(request.user)
@@ -233,3 +359,17 @@ class AuditLogAdmin(ConfidentialAdmin):
 @admin.register(models.IdempotencyKey)
 class IdempotencyKeyAdmin(SuperuserOnlyAdmin):
     list_display = ["scope", "key", "report", "created_at"]
+    subject_fields = ("user",)
+
+
+admin.site.unregister(TokenProxy)
+
+
+@admin.register(TokenProxy)
+class TokenAdmin(ReadAuditedAdmin, BaseTokenAdmin):
+    """An API token is a credential, whoever owns it: its list (which shows the keys) and its
+    form are audited."""
+
+    subject_fields = ("user",)
+    list_shows_subjects = True
+    record_reads = staticmethod(token_reads_record)

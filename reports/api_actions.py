@@ -202,7 +202,9 @@ class IdentityView(APIView):
 
 
 class RegisterView(APIView):
-    """Citizen registration; answers with an API token."""
+    """Citizen registration; answers with an API token. Limited per client address."""
+
+    throttle_scope = "register"
 
     @extend_schema(request=RegisterSerializer, responses={201: dict})
     def post(self, request: Request) -> Response:

@@ -74,8 +74,20 @@ class ReportForm(forms.Form):
 
 
 class RegisterForm(forms.Form):
-    username = forms.CharField(label="Tên đăng nhập", max_length=150)
+    """Only input checks here: whether a name is taken is said by the service alone, in the
+    same generic words as the API (reports.services.accounts)."""
+
+    username = forms.CharField(
+        label="Tên đăng nhập",
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "username"}),
+    )
     full_name = forms.CharField(label="Họ và tên", max_length=inputs.NAME_MAX)
     phone = forms.RegexField(label="Số điện thoại", regex=inputs.PHONE_PATTERN, max_length=20)
     email = forms.EmailField(label="Thư điện tử (không bắt buộc)", required=False)
-    password = forms.CharField(label="Mật khẩu", widget=forms.PasswordInput)
+    password = forms.CharField(
+        label="Mật khẩu",
+        max_length=128,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )

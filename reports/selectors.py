@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from reports import policy, sql
 from reports.errors import ReportNotFound
-from reports.models import Notification, Report, User
+from reports.models import Media, Notification, Report, User
 
 LIST_RELATED = ("category", "commune", "district", "current_agency")
 
@@ -26,6 +26,19 @@ def report_get(*, user, reference: str) -> Report:
     if report is None:
         raise ReportNotFound("Không tìm thấy phản ánh.", field="reference")
     return report
+
+
+def media_get(*, user, name: str) -> Media:
+    """A stored photo or video by its storage name, if the user may see its report."""
+    # A thumbnail <base>.<side>.jpg is served under the policy of its photo <base>.jpg.
+    base, _, side = name.removesuffix(".jpg").rpartition(".")
+    photo = f"{base}.jpg" if side.isdigit() else name
+    media = policy.media_visible(user=user).select_related("report").filter(file=photo).first()
+    if media is not None and photo != name and media.thumbnail_name(int(side)) != name:
+        media = None
+    if media is None:
+        raise ReportNotFound("Không tìm thấy tệp.", field="name")
+    return media
 
 
 def report_list_mine(*, user) -> QuerySet[Report]:

@@ -1,5 +1,6 @@
 """API shapes. No output serializer has a field for the reporter's identity."""
 
+from django.core.files.storage import default_storage
 from rest_framework import serializers
 
 from reports import inputs
@@ -19,10 +20,18 @@ from routing_rules.models import Agency, Category
 # --- input ---------------------------------------------------------------------------------
 
 
+class CodeRelatedField(serializers.SlugRelatedField):
+    """An object named by its code. PostgreSQL text cannot hold a NUL byte, so a code with one
+    is answered as unknown (400 naming the field) instead of reaching the query (500)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data.replace("\x00", ""))
+        return super().to_internal_value(data)
+
+
 class ReportSubmitSerializer(serializers.Serializer):
-    category = serializers.SlugRelatedField(
-        slug_field="code", queryset=Category.objects.filter(is_active=True)
-    )
+    category = CodeRelatedField(slug_field="code", queryset=Category.objects.filter(is_active=True))
     title = serializers.CharField(max_length=inputs.TITLE_MAX)
     description = serializers.CharField(max_length=inputs.DESCRIPTION_MAX)
     lon = serializers.FloatField(min_value=-180, max_value=180)
@@ -44,7 +53,7 @@ class ReportSubmitSerializer(serializers.Serializer):
 
 
 class NearbyQuerySerializer(serializers.Serializer):
-    category = serializers.SlugRelatedField(slug_field="code", queryset=Category.objects.all())
+    category = CodeRelatedField(slug_field="code", queryset=Category.objects.all())
     lon = serializers.FloatField(min_value=-180, max_value=180)
     lat = serializers.FloatField(min_value=-90, max_value=90)
 
@@ -74,9 +83,9 @@ class RejectSerializer(ReasonSerializer):
 
 
 class AssignSerializer(serializers.Serializer):
-    agency = serializers.SlugRelatedField(slug_field="code", queryset=Agency.objects.all())
+    agency = CodeRelatedField(slug_field="code", queryset=Agency.objects.all())
     override_reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
-    coordinators = serializers.SlugRelatedField(
+    coordinators = CodeRelatedField(
         slug_field="code", queryset=Agency.objects.all(), many=True, required=False
     )
     # The signed suggestion the IOC was shown (detail page or API `assign_suggestion`).
@@ -84,15 +93,13 @@ class AssignSerializer(serializers.Serializer):
 
 
 class CategoryChangeSerializer(serializers.Serializer):
-    category = serializers.SlugRelatedField(slug_field="code", queryset=Category.objects.all())
+    category = CodeRelatedField(slug_field="code", queryset=Category.objects.all())
     reason = serializers.CharField(max_length=2000)
     reroute = serializers.BooleanField(required=False, allow_null=True, default=None)
 
 
 class InviteSerializer(serializers.Serializer):
-    agencies = serializers.SlugRelatedField(
-        slug_field="code", queryset=Agency.objects.all(), many=True
-    )
+    agencies = CodeRelatedField(slug_field="code", queryset=Agency.objects.all(), many=True)
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
@@ -210,10 +217,24 @@ class CommentSerializer(serializers.ModelSerializer):
 
 class MediaSerializer(serializers.ModelSerializer):
     url = serializers.FileField(source="file", use_url=True)
+    thumbnails = serializers.SerializerMethodField()
 
     class Meta:
         model = Media
-        fields = ["kind", "url", "content_type", "size", "width", "height"]
+        fields = ["kind", "url", "content_type", "size", "width", "height", "thumbnails"]
+
+    def get_thumbnails(self, media: Media) -> dict:
+        """{"320": {"url", "width", "height"}, "1280": …}: sides the photo exceeds."""
+        request = self.context.get("request")
+        found = {}
+        for side, thumb in (media.thumbnails or {}).items():
+            url = default_storage.url(thumb["name"])
+            found[side] = {
+                "url": request.build_absolute_uri(url) if request else url,
+                "width": thumb["width"],
+                "height": thumb["height"],
+            }
+        return found
 
 
 class ExtensionSerializer(serializers.ModelSerializer):

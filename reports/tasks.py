@@ -1,13 +1,6 @@
-"""Celery tasks: thin wrappers taking ids, queued with transaction.on_commit."""
+"""Celery tasks: thin wrappers."""
 
 from celery import shared_task
-
-
-@shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
-def transition_notify_task(transition_id: int) -> int:
-    from reports.services.notifications import transition_notify
-
-    return len(transition_notify(transition_id=transition_id))
 
 
 @shared_task
@@ -16,3 +9,10 @@ def reports_deadlines_check() -> dict:
 
     outcome = sweep()
     return {"overdue": len(outcome.overdue), "notices": len(outcome.notices)}
+
+
+@shared_task
+def idempotency_keys_purge_task() -> int:
+    from reports.services.submission import idempotency_keys_purge
+
+    return idempotency_keys_purge()

@@ -1,5 +1,4 @@
 from django.urls import path
-from rest_framework.authtoken.views import obtain_auth_token
 
 from reports import api_actions, views
 
@@ -7,7 +6,6 @@ REF = "reports/<str:reference>/"
 
 urlpatterns = [
     path("auth/register/", api_actions.RegisterView.as_view(), name="auth-register"),
-    path("auth/token/", obtain_auth_token, name="auth-token"),
     path("reports/", views.ReportListCreateView.as_view(), name="report-list"),
     path("reports/mine/", views.MyReportsView.as_view(), name="report-mine"),
     path("reports/inbox/", views.IocInboxView.as_view(), name="report-inbox"),

@@ -32,7 +32,7 @@ from reports.services.submission import report_submit
 
 IDEMPOTENCY_HEADER = OpenApiParameter(
     "Idempotency-Key",
-    str,
+    {"type": "string", "maxLength": 100},
     OpenApiParameter.HEADER,
     description="Gửi lại cùng khóa sẽ nhận lại phản ánh đã tạo, không tạo thêm.",
 )
@@ -112,6 +112,7 @@ class NearbyView(APIView):
     """Open reports of the same category within 100 m from the last 30 days."""
 
     permission_classes = [IsAuthenticated]
+    throttle_scope = "nearby"
 
     @extend_schema(parameters=[NearbyQuerySerializer], responses=NearbySerializer(many=True))
     def get(self, request: Request) -> Response:
@@ -130,6 +131,7 @@ class PhotoLocationView(APIView):
     """Read the GPS position from a photo so the citizen can confirm it; nothing is stored."""
 
     permission_classes = [IsAuthenticated]
+    throttle_scope = "photo-location"
 
     @extend_schema(request=PhotoSerializer, responses={200: dict})
     def post(self, request: Request) -> Response:
@@ -144,6 +146,8 @@ class PhotoLocationView(APIView):
 
 class AddressLocateView(APIView):
     """Resolve a typed address (old or new unit names) to a commune and a point inside it."""
+
+    throttle_scope = "address-locate"
 
     @extend_schema(parameters=[AddressQuerySerializer], responses=AddressMatchSerializer)
     def get(self, request: Request) -> Response:

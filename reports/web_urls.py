@@ -1,7 +1,8 @@
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from reports import web_views
+from reports import media_views, web_views
 
 app_name = "reports-web"
 
@@ -22,4 +23,5 @@ urlpatterns = [
     path("phan-anh/<str:reference>/danh-tinh/", web_views.identity, name="identity"),
     path("phan-anh/<str:reference>/trao-doi/", web_views.comment, name="comment"),
     path("phan-anh/<str:reference>/thao-tac/<str:name>/", web_views.action, name="action"),
+    path(settings.MEDIA_URL.strip("/") + "/<path:name>", media_views.media, name="media"),
 ]

@@ -56,14 +56,23 @@ def submit(request: HttpRequest) -> HttpResponse:
         data = dict(form.cleaned_data)
         key = data.pop("idempotency_key")
         try:
-            outcome = report_submit(user=user, files=data.pop("media"), idempotency_key=key, **data)
+            outcome = report_submit(
+                user=user,
+                files=data.pop("media"),
+                idempotency_key=key,
+                input_fields={"idempotency_key": "idempotency_key"},
+                **data,
+            )
         except ReportError as exc:
             field = exc.field if exc.field in form.fields else None
             form.add_error(field, exc.message)
         else:
             messages.success(request, f"Đã gửi phản ánh {outcome.report.reference}. Cảm ơn bạn!")
             return redirect("reports-web:detail", reference=outcome.report.reference)
-    return render(request, "reports/submit.html", {"form": form, "hotlines": HOTLINES})
+    # A refused submission is a 400 (the form names the field), as on the API.
+    status = 400 if form.errors else 200
+    context = {"form": form, "hotlines": HOTLINES}
+    return render(request, "reports/submit.html", context, status=status)
 
 
 @login_required

@@ -38,7 +38,7 @@ as_postgres() {
 # --- 1. system packages (only what is missing) ---------------------------------------
 PACKAGES=(
   "postgresql-$PG_VERSION" "postgresql-$PG_VERSION-postgis-3" postgresql-client-$PG_VERSION
-  redis-server redis-tools gdal-bin libgeos-c1v5 libproj25 binutils xz-utils
+  redis-server redis-tools gdal-bin libgeos-c1v5 libproj25 binutils xz-utils ffmpeg
   python3 python3-venv python3-dev build-essential make ca-certificates
 )
 [ "$WITH_BROWSER" -eq 1 ] && PACKAGES+=(chromium chromium-driver fonts-dejavu-core)

@@ -72,18 +72,28 @@ def filters_from(params) -> StatsFilters:
 class StatsBaseView(APIView):
     renderer_classes = (JSONRenderer, StatsCSVRenderer)
 
+    def csv_filename(self, request: Request) -> str:
+        raise NotImplementedError
+
     def finalize_response(self, request, response, *args, **kwargs):
+        renderer = getattr(request, "accepted_renderer", None)
+        wants_csv = renderer is not None and renderer.format == "csv"
+        if wants_csv and response.status_code >= 400:
+            # An error is no table: it is answered in JSON, naming the field, like any other.
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
         response = super().finalize_response(request, response, *args, **kwargs)
-        if (
-            getattr(request, "accepted_renderer", None)
-            and request.accepted_renderer.format == "csv"
-        ):
-            response["Content-Disposition"] = f'attachment; filename="{self.filename}"'
+        if wants_csv and response.status_code < 400:
+            filename = self.csv_filename(request)
+            response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
 
 
 class StatsView(StatsBaseView):
     """Figures grouped by agency, commune, former district, category or month."""
+
+    def csv_filename(self, request: Request) -> str:
+        return f"thong-ke-{request.query_params.get('by', 'agency')}.csv"
 
     @extend_schema(
         parameters=[
@@ -95,7 +105,6 @@ class StatsView(StatsBaseView):
     def get(self, request: Request) -> Response:
         dimension = request.query_params.get("by", "agency")
         filters = filters_from(request.query_params)
-        self.filename = f"thong-ke-{dimension}.csv"
         now = timezone.now()
         rows = stats_by(dimension=dimension, filters=filters, now=now)
         return Response(
@@ -115,10 +124,12 @@ class StatsView(StatsBaseView):
 class RankingView(StatsBaseView):
     """Agencies ranked on timeliness and satisfaction; small samples flagged, not ranked."""
 
+    def csv_filename(self, request: Request) -> str:
+        return "xep-hang-co-quan.csv"
+
     @extend_schema(parameters=PERIOD_PARAMETERS, responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request) -> Response:
         filters = filters_from(request.query_params)
-        self.filename = "xep-hang-co-quan.csv"
         return Response(
             {
                 "from": filters.date_from,

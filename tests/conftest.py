@@ -1,5 +1,6 @@
 """Tests run against the real PostGIS database, with Điện Biên's 2025 boundaries loaded once."""
 
+import uuid
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,17 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture
 def api_client() -> APIClient:
     return APIClient()
+
+
+@pytest.fixture(autouse=True)
+def cache_isolated(settings):
+    """Throttle counters (in the real Redis) start from zero in every test."""
+    settings.CACHES = {
+        "default": {
+            **settings.CACHES["default"],
+            "KEY_PREFIX": f"{settings.CACHES['default']['KEY_PREFIX']}:{uuid.uuid4().hex}",
+        }
+    }
 
 
 @pytest.fixture(autouse=True)

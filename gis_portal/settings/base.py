@@ -1,7 +1,9 @@
 """Settings shared by every environment; each value can be overridden from the environment."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -24,8 +26,12 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-SECRET_KEY = env_str("DJANGO_SECRET_KEY", "insecure-local-development-key")
-DEBUG = env_bool("DJANGO_DEBUG", False)
+# The development key is public: production.py refuses to start with it.
+DEVELOPMENT_SECRET_KEY = "insecure-local-development-key"
+SECRET_KEY = env_str("DJANGO_SECRET_KEY", DEVELOPMENT_SECRET_KEY)
+# Never read from the environment here: a debug page shows reporters' names, phones and
+# e-mails, so only settings.local may turn it on.
+DEBUG = False
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 
 INSTALLED_APPS = [
@@ -42,24 +48,33 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
+    "csp",
     "boundaries",
     "routing_rules",
+    "outbox",
     "reports",
     "maps",
     "open311",
     "stats",
+    "privacy",
     "devtools",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "gis_portal.middleware.StaffSessionMiddleware",
+    "gis_portal.middleware.RegistrationThrottleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as axes asks: it turns a lockout flagged during sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "gis_portal.urls"
@@ -98,6 +113,12 @@ DATABASES = {
 
 AUTH_USER_MODEL = "reports.User"
 
+# A locked-out client is refused by axes before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -132,6 +153,19 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "gis_portal.api_errors.exception_handler",
+    # Only views that name a throttle_scope are limited (gis_portal/throttles.py); staff never.
+    "DEFAULT_THROTTLE_CLASSES": ["gis_portal.throttles.PortalScopedThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "register": env_str("THROTTLE_REGISTER_RATE", "5/hour"),
+        "auth-token": env_str("THROTTLE_AUTH_TOKEN_RATE", "10/minute"),
+        "address-locate": env_str("THROTTLE_ADDRESS_LOCATE_RATE", "30/minute"),
+        "photo-location": env_str("THROTTLE_PHOTO_LOCATION_RATE", "20/minute"),
+        "nearby": env_str("THROTTLE_NEARBY_RATE", "60/minute"),
+        "maps-export": env_str("THROTTLE_MAPS_EXPORT_RATE", "10/hour"),
+    },
+    # Reverse proxies in front of the portal whose X-Forwarded-For is trusted; 0 means the
+    # client is REMOTE_ADDR (a client-sent X-Forwarded-For must not dodge the limits).
+    "NUM_PROXIES": int(env_str("DJANGO_NUM_PROXIES", "0")),
 }
 
 SPECTACULAR_SETTINGS = {
@@ -141,12 +175,24 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Keeps the `.json`/`.xml` URLs of Open311 in the schema (gis_portal/openapi.py).
+    "DEFAULT_GENERATOR_CLASS": "gis_portal.openapi.PortalSchemaGenerator",
 }
 
 CELERY_BROKER_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", CELERY_BROKER_URL)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+
+# Throttle counters (and any cached value) live in Redis, shared by every worker process.
+CACHE_REDIS_URL = env_str("CACHE_REDIS_URL", "redis://127.0.0.1:6379/1")
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": CACHE_REDIS_URL,
+        "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "gis_portal"),
+    }
+}
 
 # Boundary data lives outside the repository (../shared/data/boundaries by default).
 BOUNDARIES_DATA_DIR = Path(
@@ -177,10 +223,30 @@ ROUTING_DATA_DIR = Path(env_str("ROUTING_DATA_DIR", str(BASE_DIR / "data" / "rou
 # (boundary files are imported by administrators), which is what the 3.9 check guards against.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
 
+# Logs never carry a secret from a URL: an Open311 api_key sent in the query string (clients
+# should send the X-Api-Key header) is masked, the development server's request log included.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_secrets": {"()": "gis_portal.log_filters.RedactSecrets"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["redact_secrets"],
+        },
+    },
+    "loggers": {
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
 }
 
@@ -191,6 +257,20 @@ LOGIN_REDIRECT_URL = "reports-web:my-reports"
 LOGOUT_REDIRECT_URL = "reports-web:home"
 EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "phananh@dienbien.gov.vn")
+# Personal data (Law 91/2025): the privacy notice version consents are recorded against, and
+# how long after a case closes the reporter's identity is kept (then wiped; the case stays).
+PRIVACY_NOTICE_VERSION = env_str("PRIVACY_NOTICE_VERSION", "2026-12")
+REPORTS_IDENTITY_RETENTION_DAYS = int(env_str("REPORTS_IDENTITY_RETENTION_DAYS", "730"))
+# The transactional outbox: the worker relays it on start and every N seconds (no broker
+# needed); a message failing this many times is dead-lettered (visible in the admin).
+OUTBOX_RELAY_SECONDS = float(env_str("OUTBOX_RELAY_SECONDS", "10"))
+OUTBOX_RELAY_IN_WORKER = env_bool("OUTBOX_RELAY_IN_WORKER", True)
+OUTBOX_MAX_ATTEMPTS = int(env_str("OUTBOX_MAX_ATTEMPTS", "8"))
+OUTBOX_MAX_BACKOFF_SECONDS = int(env_str("OUTBOX_MAX_BACKOFF_SECONDS", "600"))
+# Media are served by a view that asks the reports policy first. Behind nginx set this to the
+# internal location that maps to MEDIA_ROOT (e.g. /protected-media/): the view then answers with
+# X-Accel-Redirect and nginx sends the bytes; empty means Django streams them itself.
+MEDIA_ACCEL_REDIRECT_PREFIX = env_str("MEDIA_ACCEL_REDIRECT_PREFIX", "")
 REPORTS_MEDIA_MAX_FILES = int(env_str("REPORTS_MEDIA_MAX_FILES", "6"))
 REPORTS_MEDIA_MAX_IMAGE_BYTES = int(env_str("REPORTS_MEDIA_MAX_IMAGE_BYTES", str(10 * 2**20)))
 REPORTS_MEDIA_MAX_VIDEO_BYTES = int(env_str("REPORTS_MEDIA_MAX_VIDEO_BYTES", str(50 * 2**20)))
@@ -204,6 +284,9 @@ REPORTS_STATUS_NOTICE_WORKING_DAYS = int(env_str("REPORTS_STATUS_NOTICE_WORKING_
 REPORTS_HOLIDAY_COUNTRY = env_str("REPORTS_HOLIDAY_COUNTRY", "VN")
 REPORTS_DUPLICATE_RADIUS_M = float(env_str("REPORTS_DUPLICATE_RADIUS_M", "100"))
 REPORTS_DUPLICATE_DAYS = int(env_str("REPORTS_DUPLICATE_DAYS", "30"))
+# A retried submission with the same Idempotency-Key within this many hours gets the report
+# already filed; after that the key is forgotten (and purged) and may be used again.
+REPORTS_IDEMPOTENCY_KEY_HOURS = int(env_str("REPORTS_IDEMPOTENCY_KEY_HOURS", "24"))
 # Maps: optional base-map tiles; the public map turns to vector tiles above this many reports.
 MAP_TILE_URL = env_str("MAP_TILE_URL", "")
 MAPS_GEOJSON_MAX_FEATURES = int(env_str("MAPS_GEOJSON_MAX_FEATURES", "5000"))
@@ -228,9 +311,71 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.reports_deadlines_check",
         "schedule": float(env_str("REPORTS_DEADLINE_CHECK_SECONDS", "900")),
     },
+    # Wipes reporters' identities of cases closed longer ago than the retention period.
+    "reports-identity-retention": {
+        "task": "privacy.tasks.identities_retention_purge_task",
+        "schedule": float(env_str("REPORTS_IDENTITY_RETENTION_CHECK_SECONDS", "86400")),
+    },
+    "reports-idempotency-keys": {
+        "task": "reports.tasks.idempotency_keys_purge_task",
+        "schedule": float(env_str("REPORTS_IDEMPOTENCY_PURGE_SECONDS", "3600")),
+    },
     # Low-zoom tiles, heatmaps and hotspots read this summary; it is trusted for 15 minutes.
     "maps-cells": {
         "task": "maps.tasks.maps_cells_refresh",
         "schedule": float(env_str("MAPS_CELLS_REFRESH_SECONDS", "600")),
     },
+}
+
+# --- sign-in, sessions, content security ---
+# Lockout (django-axes): this many failed sign-ins for one username from one address lock that
+# pair out for AXES_COOLOFF_MINUTES, on the web form, the admin and the API token endpoint.
+AXES_FAILURE_LIMIT = int(env_str("AXES_FAILURE_LIMIT", "5"))
+_cooloff_minutes = float(env_str("AXES_COOLOFF_MINUTES", "15"))
+AXES_COOLOFF_TIME = timedelta(minutes=_cooloff_minutes)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# A try while locked out does not extend the lock, so the owner can sign in once it ends.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "gis_portal.signin.lockout_response"
+AXES_USERNAME_CALLABLE = "gis_portal.signin.attempt_username"
+AXES_CLIENT_IP_CALLABLE = "gis_portal.throttles.client_ip"
+AXES_COOLOFF_MESSAGE = (
+    "Đăng nhập sai quá nhiều lần: tài khoản này tạm bị khóa đăng nhập từ địa chỉ của bạn "
+    f"trong {_cooloff_minutes:g} phút. Hãy thử lại sau, hoặc liên hệ Trung tâm IOC nếu quên "
+    "mật khẩu."
+)
+# Every signed-in session ends after this long; staff sessions also end with the browser.
+SESSION_COOKIE_AGE = int(env_str("SESSION_COOKIE_AGE_SECONDS", str(8 * 3600)))
+STAFF_SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("STAFF_SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
+
+
+def csp_origin(url: str) -> list[str]:
+    """The CSP source of an absolute URL template such as https://{s}.tile.example/{z}/{x}/{y}.png
+    (a placeholder in the leftmost host label becomes the CSP wildcard); a relative URL is
+    already covered by 'self'."""
+    parts = urlsplit(url)
+    if not parts.scheme or not parts.netloc:
+        return []
+    labels = parts.netloc.split(".")
+    if labels[0].startswith("{"):
+        labels[0] = "*"
+    return [f"{parts.scheme}://{'.'.join(labels)}"]
+
+
+# The portal serves its own scripts, styles and Leaflet: nothing inline, nothing from elsewhere
+# but the optional base-map tiles.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", *csp_origin(MAP_TILE_URL)],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
 }

@@ -1,4 +1,4 @@
-"""Local development: debug on, console email."""
+"""Local development: debug on (the only settings module that may turn it on), console email."""
 
 from .base import *  # noqa: F403
 from .base import env_bool

@@ -1,4 +1,5 @@
 from reports.models.media import Media
+from reports.models.privacy import ProcessingConsent
 from reports.models.reports import Follow, IdentityConsent, Report, ReporterIdentity
 from reports.models.support import AuditLog, IdempotencyKey, Notification
 from reports.models.users import Role, User
@@ -21,6 +22,7 @@ __all__ = [
     "IdentityConsent",
     "Media",
     "Notification",
+    "ProcessingConsent",
     "Rating",
     "Report",
     "ReporterIdentity",

@@ -17,6 +17,9 @@ class Media(models.Model):
     size = models.PositiveBigIntegerField()
     width = models.PositiveIntegerField(null=True, blank=True)
     height = models.PositiveIntegerField(null=True, blank=True)
+    # Smaller copies for lists, popups and the page: {"320": {"name", "width", "height"}, …},
+    # stored beside the file as <name>.<side>.jpg and served by the same policy-checked view.
+    thumbnails = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -26,3 +29,7 @@ class Media(models.Model):
 
     def __str__(self) -> str:
         return self.file.name
+
+    def thumbnail_name(self, side: int) -> str | None:
+        thumb = (self.thumbnails or {}).get(str(side))
+        return thumb["name"] if thumb else None

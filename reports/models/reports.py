@@ -132,15 +132,20 @@ class Report(models.Model):
 
 
 class ReporterIdentity(models.Model):
-    """Who filed a report. Confidential: read only through audited selectors."""
+    """Who filed a report. Confidential: read only through audited selectors. Wiped (the row
+    kept, so the case stays whole) when the account is erased or the retention period ends."""
+
+    ERASED_NAME = "Người phản ánh đã xóa tài khoản"
+    EXPIRED_NAME = "Đã xóa theo thời hạn lưu trữ"
 
     report = models.OneToOneField(Report, on_delete=models.CASCADE, related_name="identity")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reporter_identities"
     )
     full_name = models.CharField("họ và tên", max_length=200)
-    phone = models.CharField("số điện thoại", max_length=20)
+    phone = models.CharField("số điện thoại", max_length=20, blank=True)
     email = models.EmailField("thư điện tử", blank=True)
+    wiped_at = models.DateTimeField("thời điểm xóa dữ liệu", null=True, blank=True)
 
     class Meta:
         verbose_name = "danh tính người phản ánh"

@@ -36,16 +36,32 @@ class Notification(models.Model):
 
 
 class AuditLog(models.Model):
-    """Who read a reporter's identity (or hid a report), when and why — never the value read."""
+    """Who read a reporter's identity or a citizen's account data (or hid a report), when and
+    why — never the value read. Append-only: a database trigger (migration 0005) refuses
+    UPDATE, DELETE and TRUNCATE, whatever role asks."""
 
     class Action(models.TextChoices):
         IDENTITY_READ = "identity_read", "Xem danh tính người phản ánh"
+        ACCOUNT_READ = "account_read", "Xem dữ liệu tài khoản người dân"
+        TOKEN_READ = "token_read", "Xem khóa truy cập API"
+        ACCOUNT_ERASE = "account_erase", "Xóa dữ liệu cá nhân theo yêu cầu"
         HIDE = "hide", "Ẩn phản ánh"
         UNHIDE = "unhide", "Bỏ ẩn phản ánh"
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     action = models.CharField(max_length=20, choices=Action.choices)
-    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="audit_entries")
+    # PROTECT (and the trigger) keep a report or an account from taking its audit trail with it.
+    report = models.ForeignKey(
+        Report, on_delete=models.PROTECT, null=True, blank=True, related_name="audit_entries"
+    )
+    subject_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="tài khoản được xem",
+    )
     reason = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -53,9 +69,16 @@ class AuditLog(models.Model):
         verbose_name = "nhật ký kiểm soát"
         verbose_name_plural = "nhật ký kiểm soát"
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(report__isnull=False) | models.Q(subject_user__isnull=False),
+                name="auditlog_names_what_was_read",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.action} #{self.report_id} ({self.created_at:%d/%m/%Y %H:%M})"
+        target = f"#{self.report_id}" if self.report_id else f"tài khoản {self.subject_user_id}"
+        return f"{self.action} {target} ({self.created_at:%d/%m/%Y %H:%M})"
 
 
 class IdempotencyKey(models.Model):

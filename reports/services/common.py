@@ -1,10 +1,12 @@
 """Helpers shared by the report services: locking with the policy's checks, the event log."""
 
-from django.db import transaction
-
+from outbox.services import outbox_enqueue
 from reports import policy
 from reports.errors import ReportNotFound
 from reports.models import Report, Transition, User
+
+# The outbox topic whose consumer (reports.apps) notifies an event's recipients.
+TRANSITION_NOTIFY_TOPIC = "transition.notify"
 
 
 def report_lock(*, user: User, report: Report) -> Report:
@@ -48,9 +50,7 @@ def transition_record(
     data: dict | None = None,
     notify: bool = True,
 ) -> Transition:
-    """Log the event, move the status and queue notifications after commit."""
-    from reports.tasks import transition_notify_task
-
+    """Log the event, move the status and write its notifications to the outbox."""
     # A new report has no previous status.
     from_status = "" if action == Transition.Action.SUBMIT else report.status
     to_status = to_status or report.status
@@ -69,5 +69,5 @@ def transition_record(
         data=data or {},
     )
     if notify:
-        transaction.on_commit(lambda: transition_notify_task.delay(event.pk))
+        outbox_enqueue(topic=TRANSITION_NOTIFY_TOPIC, payload={"transition_id": event.pk})
     return event

@@ -1,7 +1,9 @@
-"""Upload checks: type from content, size and count limits, EXIF-free re-encoded images."""
+"""Upload checks: type from content, size, pixel and count limits, images re-encoded without
+EXIF, videos remuxed without metadata."""
 
 import io
 import uuid
+import warnings
 from dataclasses import dataclass
 
 import filetype
@@ -12,10 +14,22 @@ from django.utils import timezone
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from reports.errors import ReportInvalid
+from reports.services.video import video_clean
 
 IMAGE_TYPES = {"image/jpeg", "image/png", "image/webp"}
 VIDEO_TYPES = {"video/mp4": "mp4", "video/webm": "webm", "video/quicktime": "mov"}
 GPS_IFD = 0x8825
+
+
+THUMBNAIL_SIDES = (320, 1280)
+
+
+@dataclass(frozen=True)
+class Thumbnail:
+    side: int
+    content: bytes
+    width: int
+    height: int
 
 
 @dataclass(frozen=True)
@@ -26,6 +40,25 @@ class PreparedMedia:
     content_type: str
     width: int | None = None
     height: int | None = None
+    thumbnails: tuple[Thumbnail, ...] = ()
+
+
+def _jpeg(image: Image.Image, quality: int) -> bytes:
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=quality, optimize=True)
+    return out.getvalue()
+
+
+def _thumbnails(image: Image.Image) -> tuple[Thumbnail, ...]:
+    """Made once at upload; a side the photo does not exceed is served by the photo itself."""
+    thumbs = []
+    for side in THUMBNAIL_SIDES:
+        if max(image.size) <= side:
+            continue
+        copy = image.copy()
+        copy.thumbnail((side, side))
+        thumbs.append(Thumbnail(side, _jpeg(copy, 80), copy.width, copy.height))
+    return tuple(thumbs)
 
 
 def _read(upload, limit: int, index: int) -> bytes:
@@ -45,9 +78,22 @@ def _read(upload, limit: int, index: int) -> bytes:
 
 
 def _open_image(data: bytes, index: int) -> Image.Image:
-    Image.MAX_IMAGE_PIXELS = settings.REPORTS_MEDIA_MAX_IMAGE_PIXELS
+    budget = settings.REPORTS_MEDIA_MAX_IMAGE_PIXELS
+    Image.MAX_IMAGE_PIXELS = budget
     try:
-        image = Image.open(io.BytesIO(data))
+        with warnings.catch_warnings():
+            # Pillow only warns below twice its limit; the budget below is the real check.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+        # The header gives the size before any pixel is decoded: a small file that would
+        # decode to hundreds of megabytes is refused here, not after.
+        width, height = image.size
+        if width * height > budget:
+            raise ReportInvalid(
+                f"Ảnh thứ {index} quá nhiều điểm ảnh ({width} × {height}; "
+                f"tối đa {budget / 1e6:.0f} triệu).",
+                field="media",
+            )
         image.load()
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
         raise ReportInvalid(f"Ảnh thứ {index} bị hỏng hoặc quá lớn.", field="media") from exc
@@ -62,15 +108,14 @@ def image_reencode(data: bytes, index: int = 1) -> PreparedMedia:
     if max(image.size) > side:
         image.thumbnail((side, side))
     clean = Image.frombytes("RGB", image.size, image.tobytes())
-    out = io.BytesIO()
-    clean.save(out, format="JPEG", quality=85, optimize=True)
     return PreparedMedia(
         kind="image",
-        content=out.getvalue(),
+        content=_jpeg(clean, 85),
         extension="jpg",
         content_type="image/jpeg",
         width=clean.width,
         height=clean.height,
+        thumbnails=_thumbnails(clean),
     )
 
 
@@ -122,9 +167,13 @@ def media_prepare(files: list) -> list[PreparedMedia]:
                 raise ReportInvalid(
                     f"Video thứ {index} quá lớn (tối đa {limit_mb:.0f} MB).", field="media"
                 )
+            extension = VIDEO_TYPES[mime]
             prepared.append(
                 PreparedMedia(
-                    kind="video", content=data, extension=VIDEO_TYPES[mime], content_type=mime
+                    kind="video",
+                    content=video_clean(data, extension=extension, index=index),
+                    extension=extension,
+                    content_type=mime,
                 )
             )
         else:
@@ -140,6 +189,16 @@ def media_store(item: PreparedMedia) -> str:
     now = timezone.now()
     name = f"reports/{now:%Y/%m}/{uuid.uuid4().hex}.{item.extension}"
     return default_storage.save(name, ContentFile(item.content))
+
+
+def media_store_thumbnails(item: PreparedMedia, name: str) -> dict:
+    """Save the item's thumbnails beside `name`; returns what Media.thumbnails records."""
+    base = name.rsplit(".", 1)[0]
+    recorded = {}
+    for thumb in item.thumbnails:
+        saved = default_storage.save(f"{base}.{thumb.side}.jpg", ContentFile(thumb.content))
+        recorded[str(thumb.side)] = {"name": saved, "width": thumb.width, "height": thumb.height}
+    return recorded
 
 
 def media_discard(names: list[str]) -> None:

@@ -2,8 +2,9 @@
 
 import hashlib
 import json
+import unicodedata
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.gis.geos import Point
@@ -15,9 +16,23 @@ from boundaries.selectors import LocateError, commune_locate
 from reports.deadlines import deadline_after
 from reports.errors import ReportInvalid, ReportLocationInvalid
 from reports.inputs import report_input_clean
-from reports.models import IdempotencyKey, Media, Report, ReporterIdentity, Transition, User
+from reports.models import (
+    IdempotencyKey,
+    Media,
+    ProcessingConsent,
+    Report,
+    ReporterIdentity,
+    Transition,
+    User,
+)
 from reports.services.common import transition_record
-from reports.services.media import media_discard, media_prepare, media_store
+from reports.services.media import (
+    media_discard,
+    media_prepare,
+    media_store,
+    media_store_thumbnails,
+)
+from reports.services.privacy import processing_consent_record
 from routing_rules.models import Category
 
 SCOPE = "report_submit"
@@ -36,16 +51,41 @@ def _request_hash(fields: dict, files: list) -> str:
     return digest.hexdigest()
 
 
-def _replay(*, user: User, key: str, request_hash: str) -> SubmitOutcome | None:
-    existing = IdempotencyKey.objects.filter(user=user, scope=SCOPE, key=key).first()
+def _key_clean(key: str | None, *, field: str) -> str | None:
+    """The client's Idempotency-Key as stored, or a 400 naming the field (never a DataError)."""
+    if not key:
+        return None
+    longest = IdempotencyKey._meta.get_field("key").max_length
+    if len(key) > longest:
+        raise ReportInvalid(f"{field} dài quá {longest} ký tự.", field=field)
+    if any(unicodedata.category(ch) == "Cc" for ch in key):
+        raise ReportInvalid(f"{field} chứa ký tự điều khiển không hợp lệ.", field=field)
+    return key
+
+
+def _key_cutoff(now: datetime | None = None) -> datetime:
+    """Keys created before this moment have expired: they neither replay nor block."""
+    return (now or timezone.now()) - timedelta(hours=settings.REPORTS_IDEMPOTENCY_KEY_HOURS)
+
+
+def _replay(*, user: User, key: str, request_hash: str, field: str) -> SubmitOutcome | None:
+    existing = IdempotencyKey.objects.filter(
+        user=user, scope=SCOPE, key=key, created_at__gte=_key_cutoff()
+    ).first()
     if existing is None:
         return None
     if existing.request_hash != request_hash:
         raise ReportInvalid(
-            "Idempotency-Key này đã dùng cho một phản ánh có nội dung khác.",
-            field="Idempotency-Key",
+            f"{field} này đã dùng cho một phản ánh có nội dung khác.",
+            field=field,
         )
     return SubmitOutcome(report=existing.report, created=False)
+
+
+def idempotency_keys_purge(*, now: datetime | None = None) -> int:
+    """Forget the keys older than REPORTS_IDEMPOTENCY_KEY_HOURS; returns how many went."""
+    deleted, _ = IdempotencyKey.objects.filter(created_at__lt=_key_cutoff(now)).delete()
+    return deleted
 
 
 def report_submit(
@@ -80,9 +120,11 @@ def report_submit(
         "private_result": private_result,
         "incident_at": incident_at,
     }
+    key_field = (input_fields or {}).get("idempotency_key", "Idempotency-Key")
+    idempotency_key = _key_clean(idempotency_key, field=key_field)
     request_hash = _request_hash(fields, files)
     if idempotency_key:
-        replay = _replay(user=user, key=idempotency_key, request_hash=request_hash)
+        replay = _replay(user=user, key=idempotency_key, request_hash=request_hash, field=key_field)
         if replay:
             return replay
 
@@ -107,9 +149,17 @@ def report_submit(
     prepared = media_prepare(files)
 
     stored: list[str] = []
+    committed: list[bool] = []
     try:
         with transaction.atomic():
+            # Runs first at commit: once set, the files belong to a committed report and no
+            # later failure (a broker, a callback) may delete them.
+            transaction.on_commit(lambda: committed.append(True))
             if idempotency_key:
+                # An expired row with this key would still hold the unique constraint.
+                IdempotencyKey.objects.filter(
+                    user=user, scope=SCOPE, key=idempotency_key, created_at__lt=_key_cutoff()
+                ).delete()
                 key_row = IdempotencyKey.objects.create(
                     user=user, scope=SCOPE, key=idempotency_key, request_hash=request_hash
                 )
@@ -141,7 +191,10 @@ def report_submit(
             for item in prepared:
                 name = media_store(item)
                 stored.append(name)
+                thumbnails = media_store_thumbnails(item, name)
+                stored.extend(t["name"] for t in thumbnails.values())
                 Media.objects.create(
+                    thumbnails=thumbnails,
                     report=report,
                     kind=item.kind,
                     file=name,
@@ -150,6 +203,9 @@ def report_submit(
                     width=item.width,
                     height=item.height,
                 )
+            processing_consent_record(
+                user=user, context=ProcessingConsent.Context.SUBMIT, report=report
+            )
             if idempotency_key:
                 key_row.report = report
                 key_row.save(update_fields=["report"])
@@ -164,11 +220,14 @@ def report_submit(
         media_discard(stored)
         # A concurrent retry with the same key won the race: answer with its report.
         if idempotency_key:
-            replay = _replay(user=user, key=idempotency_key, request_hash=request_hash)
+            replay = _replay(
+                user=user, key=idempotency_key, request_hash=request_hash, field=key_field
+            )
             if replay:
                 return replay
         raise
     except BaseException:
-        media_discard(stored)
+        if not committed:
+            media_discard(stored)
         raise
     return SubmitOutcome(report=report, created=True)

@@ -119,8 +119,8 @@ def test_public_map_shows_boundaries_and_pins_and_escapes_titles(live_server, wo
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
         page.goto(live_server.url + "/ban-do/")
-        page.wait_for_function("document.getElementById('public-map').dataset.communeLoaded")
-        page.wait_for_function("document.getElementById('public-map').dataset.pins")
+        page.wait_for_function("() => document.getElementById('public-map').dataset.communeLoaded")
+        page.wait_for_function("() => document.getElementById('public-map').dataset.pins")
         communes = page.evaluate("document.getElementById('public-map').dataset.communeLoaded")
         pins = page.evaluate("document.getElementById('public-map').dataset.pins")
         # Open every pin's popup: the XSS title must be shown as text.
@@ -158,7 +158,7 @@ def test_citizen_drops_pin_then_the_right_officer_sees_it(live_server, world):
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         login(page, live_server.url, "bd-dan")
         page.goto(live_server.url + "/ban-do/")
-        page.wait_for_function("document.getElementById('public-map').dataset.communeLoaded")
+        page.wait_for_function("() => document.getElementById('public-map').dataset.communeLoaded")
         page.click("#report-here")
         page.evaluate("() => window.publicMap.setView([21.4156, 103.0578], 15, {animate: false})")
         page.wait_for_timeout(400)
@@ -190,7 +190,7 @@ def test_citizen_drops_pin_then_the_right_officer_sees_it(live_server, world):
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         login(page, live_server.url, "bd-canbo")
         page.goto(live_server.url + "/ban-do/co-quan/")
-        page.wait_for_function("document.getElementById('officer-map').dataset.pins")
+        page.wait_for_function("() => document.getElementById('officer-map').dataset.pins")
         rows = page.locator("#queue-list tr").all_inner_texts()
         page.locator("#queue-list tr").first.click()
         page.wait_for_selector(".leaflet-popup-content")
@@ -198,7 +198,7 @@ def test_citizen_drops_pin_then_the_right_officer_sees_it(live_server, world):
         page.context.clear_cookies()
         login(page, live_server.url, "bd-canbo-mt")
         page.goto(live_server.url + "/ban-do/co-quan/")
-        page.wait_for_function("document.getElementById('officer-map').dataset.pins")
+        page.wait_for_function("() => document.getElementById('officer-map').dataset.pins")
         other_rows = page.locator("#queue-list tr").count()
         browser.close()
     assert errors == []
@@ -266,9 +266,11 @@ def test_public_map_switches_to_vector_tiles_when_there_are_too_many_pins(
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
         page.goto(live_server.url + "/ban-do/")
-        page.wait_for_function("document.getElementById('public-map').dataset.mode === 'tiles'")
+        page.wait_for_function(
+            "() => document.getElementById('public-map').dataset.mode === 'tiles'"
+        )
         # The boundaries fit the map to the province when they arrive: let them, then zoom.
-        page.wait_for_function("document.getElementById('public-map').dataset.communeLoaded")
+        page.wait_for_function("() => document.getElementById('public-map').dataset.communeLoaded")
         page.evaluate("() => window.publicMap.setView([21.4156, 103.0593], 17, {animate: false})")
         page.wait_for_function(
             f"() => {{ const s = ({FEATURES_JS})(); return s && "
@@ -324,14 +326,14 @@ def test_public_map_keeps_the_newest_filter_when_an_older_response_arrives_late(
 
         page.route(is_public_reports, hold_published)
         page.goto(live_server.url + "/ban-do/")
-        page.wait_for_function("document.getElementById('public-map').dataset.pins === '2'")
+        page.wait_for_function("() => document.getElementById('public-map').dataset.pins === '2'")
         page.select_option("#map-filters [name=status]", "published")
         for _ in range(100):
             if held:
                 break
             page.wait_for_timeout(50)
         page.select_option("#map-filters [name=status]", "in_progress")
-        page.wait_for_function("document.getElementById('public-map').dataset.pins === '1'")
+        page.wait_for_function("() => document.getElementById('public-map').dataset.pins === '1'")
         # The older request's answer finally arrives: an empty result that must not win.
         for route in held:
             with contextlib.suppress(playwright_api.Error):  # the page may have aborted it
@@ -363,14 +365,14 @@ def test_public_map_reports_failed_requests_in_the_status_line(live_server, worl
         page.route(is_public_reports, fail)
         page.goto(live_server.url + "/ban-do/")
         page.wait_for_function(
-            "document.getElementById('map-status').textContent.startsWith('Không tải được')"
+            "() => document.getElementById('map-status').textContent.startsWith('Không tải được')"
         )
         server_error = page.locator("#map-status").inner_text()
         page.screenshot(path=str(ARTIFACTS / "maps-public-error.png"))
         failure["mode"] = "network"
         page.select_option("#map-filters [name=status]", "published")
         page.wait_for_function(
-            "document.getElementById('map-status').textContent.includes('kết nối')"
+            "() => document.getElementById('map-status').textContent.includes('kết nối')"
         )
         network_error = page.locator("#map-status").inner_text()
         browser.close()

@@ -1,6 +1,10 @@
 """Tiny media files built in memory for upload tests."""
 
 import io
+import subprocess
+import tempfile
+from functools import lru_cache
+from pathlib import Path
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
@@ -37,10 +41,46 @@ def png(name: str = "anh.png"):
     return SimpleUploadedFile(name, buf.getvalue(), content_type="image/png")
 
 
-def mp4(name: str = "clip.mp4", size: int = 2048):
-    # An ISO-BMFF header is all the content sniffer needs.
+@lru_cache(maxsize=1)
+def _phone_video() -> bytes:
+    """Half a second of real H.264/AAC in MP4, tagged the way phones tag their clips."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "clip.mp4"
+        subprocess.run(
+            [
+                "ffmpeg", "-v", "error", "-nostdin", "-y",
+                "-f", "lavfi", "-i", "testsrc=size=64x48:rate=10",
+                "-f", "lavfi", "-i", "sine=frequency=440", "-t", "0.5", "-shortest",
+                "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac",
+                "-metadata", f"location={PHONE_VIDEO_LOCATION}",
+                "-metadata", "creation_time=2026-01-01T08:00:00Z",
+                "-metadata", "make=SecretPhoneMaker", "-metadata", "model=Model X",
+                "-movflags", "use_metadata_tags", str(path),
+            ],
+            check=True,
+        )  # fmt: skip
+        return path.read_bytes()
+
+
+PHONE_VIDEO_LOCATION = "+21.4156+103.0578/"
+
+
+def mp4(name: str = "clip.mp4"):
+    return SimpleUploadedFile(name, _phone_video(), content_type="video/mp4")
+
+
+def fake_mp4(name: str = "clip.mp4", size: int = 2048, tail: bytes = b""):
+    """Only an ISO-BMFF header (all a content sniffer looks at), then padding or `tail`."""
     header = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"
-    return SimpleUploadedFile(name, header + b"\x00" * size, content_type="video/mp4")
+    body = tail or b"\x00" * size
+    return SimpleUploadedFile(name, header + body, content_type="video/mp4")
+
+
+def png_bomb(side: int = 8900):
+    """A few hundred kilobytes of PNG that decode to side² pixels."""
+    buf = io.BytesIO()
+    Image.new("1", (side, side)).save(buf, format="PNG", optimize=True)
+    return SimpleUploadedFile("bomb.png", buf.getvalue(), content_type="image/png")
 
 
 def fake_image(name: str = "virus.jpg"):

@@ -54,7 +54,7 @@ def test_citizen_drops_pin_and_files_report(live_server, rows, settings, tmp_pat
         page.fill("[name=password]", "mat-khau-thu-1")
         page.click("button[type=submit]")
         page.goto(live_server.url + "/phan-anh/gui/")
-        page.wait_for_function("document.querySelectorAll('#map path').length > 10")
+        page.wait_for_function("() => document.querySelectorAll('#map path').length > 10")
         submit_credit = page.locator("#map .map-credit").inner_text()
         page.select_option("[name=category]", category.code)
         page.check("[name=urgent]")
@@ -62,7 +62,7 @@ def test_citizen_drops_pin_and_files_report(live_server, rows, settings, tmp_pat
         # Find the ward by its address, then drop the pin near the map's centre.
         page.locator("#address").fill("Phường Điện Biên Phủ, Tỉnh Điện Biên")
         page.click("#address-find")
-        page.wait_for_function("document.querySelector('[name=lat]').value !== ''")
+        page.wait_for_function("() => document.querySelector('[name=lat]').value !== ''")
         box = page.locator("#map").bounding_box()
         page.mouse.click(box["x"] + box["width"] / 2 + 5, box["y"] + box["height"] / 2 + 5)
         page.fill("[name=title]", "Cây đổ chắn đường")
@@ -70,7 +70,7 @@ def test_citizen_drops_pin_and_files_report(live_server, rows, settings, tmp_pat
         page.click("form#report-form button[type=submit]")
         page.wait_for_url("**/phan-anh/PA-*/")
         heading = page.locator("h1").inner_text()
-        page.wait_for_function("document.querySelectorAll('#map path').length > 10")
+        page.wait_for_function("() => document.querySelectorAll('#map path').length > 10")
         detail_credit = page.locator("#map .map-credit").inner_text()
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "reports-detail.png"), full_page=True)
@@ -97,7 +97,7 @@ def test_submit_page_reports_a_failed_boundary_request_under_the_map(live_server
         page.click("button[type=submit]")
         page.goto(live_server.url + "/phan-anh/gui/")
         page.wait_for_function(
-            "document.getElementById('location-status').textContent.includes('ranh giới')"
+            "() => document.getElementById('location-status').textContent.includes('ranh giới')"
         )
         message = page.locator("#location-status").inner_text()
         ARTIFACTS.mkdir(exist_ok=True)

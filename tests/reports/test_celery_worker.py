@@ -12,6 +12,7 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 
 from gis_portal.celery import app
+from outbox.tasks import relay_loop
 from reports.models import Notification, Report, User
 from reports.services import workflow
 from reports.services.submission import report_submit
@@ -21,7 +22,9 @@ from tests.reports.factories import AgencyFactory, CategoryFactory, UserFactory
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.django_db(transaction=True, available_apps=["reports", "django.contrib.auth"]),
+    pytest.mark.django_db(
+        transaction=True, available_apps=["outbox", "reports", "django.contrib.auth"]
+    ),
 ]
 
 
@@ -33,7 +36,7 @@ def real_worker():
         "task_routes": app.conf.task_routes,
     }
     app.conf.task_always_eager = False
-    app.conf.task_routes = {"reports.tasks.*": {"queue": queue}}
+    app.conf.task_routes = {"reports.tasks.*": {"queue": queue}, "outbox.tasks.*": {"queue": queue}}
     app.amqp.flush_routes()
     app.amqp.__dict__.pop("router", None)
     try:
@@ -42,6 +45,8 @@ def real_worker():
         ) as worker:
             yield worker
     finally:
+        # The test worker stops without Celery's worker_shutdown signal: end its relay loop.
+        relay_loop.shutdown()
         for key, value in saved.items():
             setattr(app.conf, key, value)
         app.amqp.flush_routes()

@@ -54,7 +54,7 @@ def test_the_web_form_shows_the_error_and_stores_nothing(
     client.force_login(reporter)
     data = {**GOOD, "category": category.code, "idempotency_key": uuid.uuid4().hex, **change}
     response = client.post(reverse("reports-web:submit"), data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     form = response.context["form"]
     assert form.errors, case
     assert field in form.errors or "__all__" in form.errors

@@ -1,5 +1,8 @@
 """Filing a report: location, media cleaning, atomicity, idempotency, duplicates."""
 
+import json
+import subprocess
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -14,7 +17,15 @@ from reports.services import citizen, submission, workflow
 from reports.services.media import image_gps
 from tests.reports.conftest import DBP, MUONG_THANH
 from tests.reports.factories import CategoryFactory
-from tests.reports.media_samples import fake_image, gps_jpeg, mp4, png
+from tests.reports.media_samples import (
+    PHONE_VIDEO_LOCATION,
+    fake_image,
+    fake_mp4,
+    gps_jpeg,
+    mp4,
+    png,
+    png_bomb,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -55,13 +66,46 @@ def test_video_and_png_accepted(submit):
     assert report.media.get(kind="video").file.name.endswith(".mp4")
 
 
+def test_video_keeps_its_streams_and_loses_every_tag(submit, media_root):
+    """GPS position, creation time and device model never reach the stored file."""
+    report = submit(files=[mp4()])
+    path = media_root / report.media.get().file.name
+    probe = json.loads(
+        subprocess.run(
+            ["ffprobe", "-v", "error", "-show_format", "-show_streams", "-of", "json", str(path)],
+            capture_output=True,
+            check=True,
+        ).stdout
+    )
+    assert [s["codec_type"] for s in probe["streams"]] == ["video", "audio"]
+    tags = [probe["format"].get("tags", {}), *(s.get("tags", {}) for s in probe["streams"])]
+    for group in tags:
+        assert not {"location", "location-eng", "creation_time", "make", "model"} & set(group)
+    data = path.read_bytes()
+    for secret in (b"SecretPhoneMaker", b"Model X", PHONE_VIDEO_LOCATION.encode()):
+        assert secret not in data
+
+
+def test_decompression_bomb_refused_from_its_header(submit):
+    """An 8,900 × 8,900 PNG of a few hundred KB is refused before a pixel is decoded."""
+    bomb = png_bomb()
+    assert bomb.size < 400_000
+    started = time.perf_counter()
+    with pytest.raises(ReportInvalid) as exc:
+        submit(files=[bomb])
+    assert time.perf_counter() - started < 1.0
+    assert exc.value.field == "media" and "8900 × 8900" in exc.value.message
+
+
 @pytest.mark.parametrize(
     ("files", "message"),
     [
         ([fake_image()], "không phải ảnh"),
         ([png(), fake_image()], "Tệp thứ 2"),
         ([png() for _ in range(7)], "Tối đa 6"),
-        ([mp4(size=3000)], "quá lớn"),
+        ([fake_mp4(size=3000)], "quá lớn"),
+        ([fake_mp4(tail=b"<html><script>alert(1)</script></html>")], "không đúng định dạng"),
+        ([png_bomb()], "quá nhiều điểm ảnh"),
     ],
 )
 def test_rejected_upload_leaves_nothing_behind(submit, media_root, settings, files, message):

@@ -11,6 +11,8 @@ export function el(tag, attrs = {}, ...children) {
     // Inline handlers would be code built from strings.
     if (/^on/i.test(key)) { throw new Error("el(): use addEventListener, not " + key); }
     if (key === "class") { node.className = value; }
+    // Through CSSOM: the CSP (style-src 'self') refuses style attributes set as markup.
+    else if (key === "style") { node.style.cssText = String(value); }
     else if (PROPERTIES.has(key)) { node[key] = value; }
     else { node.setAttribute(key, String(value)); }
   }

@@ -22,7 +22,7 @@ class Command(BaseCommand):
         # The command runs with the rights of a province analyst (all reports, no identities).
         analyst = User(username="maps-command", role=Role.PLANNER, is_active=True)
         try:
-            page = html_report_build(user=analyst, unit_code=options["unit"])
+            page = html_report_build(user=analyst, unit_code=options["unit"]).page
         except HtmlReportError as exc:
             raise CommandError(exc.reason) from exc
         output = options["output"] or Path(f"bao-cao-{options['unit']}.html")

@@ -1,0 +1,103 @@
+"""The transactional outbox: what must happen after a commit is a row written with the change,
+and a relay delivers it. Consumers are idempotent, so a row delivered twice does no harm; the
+row is marked sent in the same transaction as its consumer's writes, so it is delivered once."""
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from outbox.models import OutboxMessage
+
+logger = logging.getLogger(__name__)
+# topic -> consumer; apps register theirs in AppConfig.ready (the outbox imports no app).
+CONSUMERS: dict[str, Callable[[dict], None]] = {}
+
+
+def outbox_consumer_register(*, topic: str, consumer: Callable[[dict], None]) -> None:
+    CONSUMERS[topic] = consumer
+
+
+def outbox_enqueue(*, topic: str, payload: dict) -> OutboxMessage:
+    """Write the message inside the caller's transaction; after commit, wake a worker."""
+    if topic not in CONSUMERS:
+        raise ValueError(f"No consumer for outbox topic {topic!r}")
+    message = OutboxMessage.objects.create(topic=topic, payload=payload)
+    transaction.on_commit(outbox_kick)
+    return message
+
+
+def outbox_kick() -> None:
+    """Ask a worker to relay now. A broker that is down changes nothing: the worker's own
+    relay loop (every REPORTS_OUTBOX_RELAY_SECONDS) delivers the rows later."""
+    from outbox.tasks import outbox_relay_task
+
+    try:
+        outbox_relay_task.apply_async(retry=False)
+    except Exception as exc:  # noqa: BLE001 — any broker failure; the row is safe in the DB
+        logger.warning("Broker unavailable, outbox relay deferred: %s", exc)
+
+
+@dataclass(frozen=True)
+class RelayOutcome:
+    sent: int
+    retried: int
+    dead: int
+
+
+def _backoff(attempts: int) -> timedelta:
+    return timedelta(seconds=min(2**attempts, settings.OUTBOX_MAX_BACKOFF_SECONDS))
+
+
+def _deliver(message: OutboxMessage, *, now: datetime) -> str:
+    try:
+        with transaction.atomic():
+            CONSUMERS[message.topic](message.payload)
+            message.state = OutboxMessage.State.SENT
+            message.attempts += 1
+            message.sent_at = timezone.now()
+            message.last_error = ""
+            message.save(update_fields=["state", "attempts", "sent_at", "last_error"])
+        return "sent"
+    except Exception as exc:  # noqa: BLE001 — a consumer's failure must not stop the others
+        logger.exception("Outbox message %s failed", message.pk)
+        message.attempts += 1
+        message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+        if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+            message.state = OutboxMessage.State.DEAD
+        else:
+            message.available_at = now + _backoff(message.attempts)
+        message.save(update_fields=["state", "attempts", "last_error", "available_at"])
+        return "dead" if message.state == OutboxMessage.State.DEAD else "retried"
+
+
+def outbox_pending(*, now: datetime | None = None):
+    now = now or timezone.now()
+    return OutboxMessage.objects.filter(state=OutboxMessage.State.PENDING, available_at__lte=now)
+
+
+def outbox_relay(*, batch: int = 100, now: datetime | None = None) -> RelayOutcome:
+    """Deliver every due message once. Rows are locked with SKIP LOCKED, so several workers
+    relay side by side without delivering one row twice."""
+    now = now or timezone.now()
+    counts = {"sent": 0, "retried": 0, "dead": 0}
+    while True:
+        with transaction.atomic():
+            messages = list(
+                outbox_pending(now=now).select_for_update(skip_locked=True).order_by("id")[:batch]
+            )
+            for message in messages:
+                counts[_deliver(message, now=now)] += 1
+        if len(messages) < batch:
+            return RelayOutcome(**counts)
+
+
+def outbox_retry(*, message_ids: list[int]) -> int:
+    """Give dead-lettered messages another round (from the admin)."""
+    return OutboxMessage.objects.filter(pk__in=message_ids, state=OutboxMessage.State.DEAD).update(
+        state=OutboxMessage.State.PENDING, attempts=0, available_at=timezone.now()
+    )

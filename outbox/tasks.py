@@ -1,0 +1,66 @@
+"""The relay task, and the worker's own relay loop (needs no broker)."""
+
+import logging
+import threading
+
+from celery import shared_task
+from celery.signals import worker_init, worker_shutdown
+from django.conf import settings
+from django.db import close_old_connections, connection
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(ignore_result=True)
+def outbox_relay_task() -> dict:
+    from outbox.services import outbox_relay
+
+    return outbox_relay().__dict__
+
+
+class _RelayLoop:
+    """Relays the outbox when the worker starts and every OUTBOX_RELAY_SECONDS, straight
+    from the database: it needs no broker, so pending work is delivered after any outage."""
+
+    def __init__(self):
+        self.stop = threading.Event()
+        self.thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if self.thread is not None and self.thread.is_alive():
+            return
+        self.stop.clear()
+        self.thread = threading.Thread(target=self._run, name="outbox-relay", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        from outbox.services import outbox_relay
+
+        while True:
+            try:
+                close_old_connections()
+                outbox_relay()
+            except Exception:  # noqa: BLE001 — e.g. the database restarting; try again later
+                logger.exception("Outbox relay round failed")
+            if self.stop.wait(settings.OUTBOX_RELAY_SECONDS):
+                break
+        connection.close()
+
+    def shutdown(self) -> None:
+        self.stop.set()
+        if self.thread is not None:
+            self.thread.join(timeout=30)
+
+
+relay_loop = _RelayLoop()
+
+
+@worker_init.connect
+def _relay_on_worker_start(**kwargs) -> None:
+    if settings.OUTBOX_RELAY_IN_WORKER:
+        relay_loop.start()
+
+
+@worker_shutdown.connect
+def _relay_on_worker_stop(**kwargs) -> None:
+    relay_loop.shutdown()

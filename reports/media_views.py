@@ -1,0 +1,41 @@
+"""Photos and videos of reports, served only to those the reports policy lets see the report.
+
+The storage name is unguessable, but that is not what protects it: a report that is hidden, or
+not yet public, stops answering at once for everyone else.
+"""
+
+import mimetypes
+from urllib.parse import quote
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.views.decorators.http import require_safe
+
+from reports import selectors
+from reports.errors import ReportNotFound
+
+
+@require_safe
+def media(request: HttpRequest, name: str) -> HttpResponse:
+    try:
+        item = selectors.media_get(user=request.user, name=name)
+    except ReportNotFound as exc:
+        raise Http404(exc.message) from exc
+    # `name` is the photo itself or one of its thumbnails (media_get checked which).
+    content_type = mimetypes.guess_type(name)[0] or item.content_type or "application/octet-stream"
+    prefix = settings.MEDIA_ACCEL_REDIRECT_PREFIX
+    if prefix:
+        response = HttpResponse(content_type=content_type)
+        response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + quote(name)
+    else:
+        try:
+            handle = default_storage.open(name, "rb")
+        except FileNotFoundError as exc:
+            raise Http404("Không tìm thấy tệp.") from exc
+        response = FileResponse(handle, content_type=content_type)
+    # Caches must ask again: the answer changes the moment a report is hidden.
+    response["Cache-Control"] = "private, no-cache"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
