@@ -33,6 +33,7 @@ django.setup()
 import psycopg  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
+from psycopg import sql as pg_sql  # noqa: E402
 
 from boundaries.selectors import LOCATE_SQL, commune_locate  # noqa: E402
 
@@ -211,7 +212,7 @@ def ensure_national_database() -> None:
     with psycopg.connect(dsn_for(settings.DATABASES["default"]["NAME"]), autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]).fetchone()
         if not exists:
-            conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
+            conn.execute(pg_sql.SQL("CREATE DATABASE {}").format(pg_sql.Identifier(BENCH_DB)))
     env = {**os.environ, "DB_NAME": BENCH_DB}
     manage = [sys.executable, "manage.py"]
     subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)

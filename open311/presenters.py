@@ -66,7 +66,7 @@ def service_definition_as_dict(category: Category) -> dict:
 
 
 def _is_open(report: Report) -> bool:
-    return report.status in Report.OPEN_STATUSES
+    return report.is_open
 
 
 def status_notes(report: Report) -> str:

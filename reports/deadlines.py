@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
+from reports import policy
 from reports.models import Report
 
 
@@ -68,7 +69,7 @@ def overdue_q(*, now: datetime) -> Q:
     """Pending reports past their deadline at `now`: the 1-working-day verification deadline
     while unverified, the handling deadline after."""
     submitted = Q(status=Report.Status.SUBMITTED)
-    return Q(status__in=Report.OPEN_STATUSES) & (
+    return policy.OPEN_Q & (
         (submitted & Q(verify_due_at__lt=now)) | (~submitted & Q(due_at__lt=now))
     )
 

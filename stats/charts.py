@@ -26,7 +26,7 @@ def stacked_bars(
         y = index * (BAR_HEIGHT + GAP)
         parts.append(
             f'<text x="{LABEL_WIDTH - 6}" y="{y + 13}" text-anchor="end" font-size="12">'
-            f"{escape(str(row.get('name') or '—'))[:40]}</text>"
+            f"{escape(str(row.get('name') or '—')[:40])}</text>"
         )
         x = LABEL_WIDTH
         total = 0

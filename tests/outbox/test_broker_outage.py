@@ -16,11 +16,11 @@ from rest_framework.test import APIClient
 from gis_portal.celery import app
 from outbox.models import OutboxMessage
 from outbox.tasks import relay_loop
-from reports.models import Media, Notification, Report, User
-from routing_rules.models import Agency, Category
+from reports.models import Media, Notification, Report
 from tests.reports.conftest import DBP
-from tests.reports.factories import AgencyFactory, CategoryFactory, UserFactory
+from tests.reports.factories import UserFactory
 from tests.reports.media_samples import gps_jpeg
+from tests.reports.worker_support import wait_for, worker_rows
 
 pytestmark = [
     pytest.mark.slow,
@@ -93,24 +93,7 @@ def broker(tmp_path):
 
 @pytest.fixture
 def rows():
-    category = CategoryFactory(code="outage-category")
-    agency = AgencyFactory(
-        code="outage-ubnd", kind=Agency.Kind.COMMUNE_UBND, jurisdiction_codes=["03127"]
-    )
-    yield category, agency
-    Report.objects.all().delete()
-    User.objects.filter(agency=agency).delete()
-    Category.objects.filter(pk=category.pk).delete()
-    Agency.objects.filter(pk=agency.pk).delete()
-
-
-def wait_for(condition, timeout: float) -> float | None:
-    started = time.monotonic()
-    while time.monotonic() - started < timeout:
-        if condition():
-            return time.monotonic() - started
-        time.sleep(0.2)
-    return None
+    yield from worker_rows("outage")
 
 
 def test_a_broker_outage_loses_nothing(broker, rows, media_root, settings):

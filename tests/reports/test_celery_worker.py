@@ -5,7 +5,6 @@ transactional database limited to this app's tables: the session's boundary data
 A queue of its own keeps any other worker on the same Redis from taking the task.
 """
 
-import time
 import uuid
 
 import pytest
@@ -13,12 +12,12 @@ from celery.contrib.testing.worker import start_worker
 
 from gis_portal.celery import app
 from outbox.tasks import relay_loop
-from reports.models import Notification, Report, User
+from reports.models import Notification
 from reports.services import workflow
 from reports.services.submission import report_submit
-from routing_rules.models import Agency, Category
 from tests.reports.conftest import DBP
-from tests.reports.factories import AgencyFactory, CategoryFactory, UserFactory
+from tests.reports.factories import UserFactory
+from tests.reports.worker_support import wait_for, worker_rows
 
 pytestmark = [
     pytest.mark.slow,
@@ -55,25 +54,7 @@ def real_worker():
 
 @pytest.fixture
 def rows():
-    """Rows outside this app's tables are removed by hand (the flush spares them)."""
-    category = CategoryFactory(code="worker-test-category")
-    agency = AgencyFactory(
-        code="worker-test-ubnd", kind=Agency.Kind.COMMUNE_UBND, jurisdiction_codes=["03127"]
-    )
-    yield category, agency
-    Report.objects.all().delete()
-    User.objects.filter(agency=agency).delete()
-    Category.objects.filter(pk=category.pk).delete()
-    Agency.objects.filter(pk=agency.pk).delete()
-
-
-def wait_for(condition, timeout: float = 30.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False
+    yield from worker_rows("worker-test")
 
 
 def test_state_change_notifies_through_real_worker(real_worker, rows):
@@ -90,12 +71,20 @@ def test_state_change_notifies_through_real_worker(real_worker, rows):
         lon=DBP[0],
         lat=DBP[1],
     ).report
-    assert wait_for(lambda: Notification.objects.filter(user=ioc, report=report).exists())
+    assert (
+        wait_for(lambda: Notification.objects.filter(user=ioc, report=report).exists()) is not None
+    )
 
     workflow.report_assign(actor=ioc, report=report, agency=agency)
-    assert wait_for(
-        lambda: Notification.objects.filter(user=officer, transition__action="assign").exists()
+    assert (
+        wait_for(
+            lambda: Notification.objects.filter(user=officer, transition__action="assign").exists()
+        )
+        is not None
     )
-    assert wait_for(
-        lambda: Notification.objects.filter(user=reporter, transition__action="assign").exists()
+    assert (
+        wait_for(
+            lambda: Notification.objects.filter(user=reporter, transition__action="assign").exists()
+        )
+        is not None
     )
