@@ -1,7 +1,7 @@
 # Two commands do all set-up on a fresh Debian 12 machine:
 #   make run   — install what is missing, start PostgreSQL/Redis, load boundaries, serve the portal
 #   make test  — the same set-up, then the whole test suite
-.PHONY: setup run test lint bench bench-maps
+.PHONY: setup run test lint bench bench-maps prod prod-stop
 
 PY := .venv/bin/python
 # importlinter has no `python -m` entry point; --no-cache keeps the checkout clean.
@@ -14,6 +14,14 @@ setup:
 
 run: setup
 	bash scripts/run.sh $(HOST) $(PORT)
+
+# The production stack of deploy/ (nginx, gunicorn, Celery worker and beat) on this machine,
+# in the background: https://127.0.0.1:8443/ (see README, "Try the production stack").
+prod:
+	bash scripts/prod.sh start
+
+prod-stop:
+	bash scripts/prod.sh stop
 
 test:
 	bash scripts/setup.sh --no-boundaries --browser

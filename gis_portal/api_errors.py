@@ -7,15 +7,25 @@ the same shape. A view that speaks another protocol (Open311) sets `error_body` 
 body its clients expect; everything else answers {"error": …, "field": …}.
 """
 
+import logging
 from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
 ErrorBody = Callable[[int, str, str, dict], object]
+
+logger = logging.getLogger(__name__)
+# A restarted or failed-over PostgreSQL is back within seconds; a client retrying the same
+# Idempotency-Key then gets the report its first try filed, or files it.
+DATABASE_RETRY_SECONDS = 5
+DATABASE_UNAVAILABLE_MESSAGE = (
+    "Hệ thống tạm thời không truy cập được cơ sở dữ liệu. Hãy thử lại sau ít giây."
+)
 
 
 def default_error_body(code: int, message: str, field: str, extra: dict) -> dict:
@@ -64,8 +74,19 @@ def _framework_error(exc: Exception) -> tuple[int, str, str, dict, dict] | None:
     return exc.status_code, message, "non_field_errors", {}, headers
 
 
+def _database_unavailable(exc: Exception) -> tuple[int, str, str, dict, dict] | None:
+    """The database is unreachable (down, restarting, connection lost): a 503 asking to retry,
+    not a 500. The request's transaction rolled back, or (connection lost while committing)
+    committed, which a retry with the same Idempotency-Key answers with the filed report."""
+    if not isinstance(exc, OperationalError | InterfaceError):
+        return None
+    logger.warning("Database unavailable: %s", exc)
+    headers = {"Retry-After": str(DATABASE_RETRY_SECONDS)}
+    return 503, DATABASE_UNAVAILABLE_MESSAGE, "non_field_errors", {}, headers
+
+
 def exception_handler(exc: Exception, context: dict) -> Response | None:
-    mapped = _domain_error(exc) or _framework_error(exc)
+    mapped = _domain_error(exc) or _framework_error(exc) or _database_unavailable(exc)
     if mapped is None:
         return None  # a bug: let Django answer 500 and log it
     code, message, field, extra, headers = mapped

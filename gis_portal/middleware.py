@@ -1,12 +1,17 @@
-"""Portal-wide request hooks: shorter staff sessions and the sign-up form's request limit."""
+"""Portal-wide request hooks: shorter staff sessions, the sign-up form's request limit, and a
+clear 503 for pages while the database is unreachable."""
 
+import logging
 from types import SimpleNamespace
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 
+from gis_portal.api_errors import DATABASE_RETRY_SECONDS, DATABASE_UNAVAILABLE_MESSAGE
 from gis_portal.throttles import LimitsUnavailable, PortalScopedThrottle, RequestLimited
 from reports.policy import user_is_staff
 
@@ -65,3 +70,26 @@ class RegistrationThrottleMiddleware:
                 response[name] = value
             return response
         return None
+
+
+class DatabaseUnavailableMiddleware:
+    """Pages (the API has its exception handler) answer a plain 503 with Retry-After while
+    PostgreSQL restarts or fails over, instead of a 500. The page is rendered without the
+    request: its context processors would query the database again."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception):
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        logging.getLogger(__name__).warning("Database unavailable: %s", exception)
+        body = render_to_string(
+            "service_unavailable.html", {"message": DATABASE_UNAVAILABLE_MESSAGE}
+        )
+        response = HttpResponse(body, status=503)
+        response["Retry-After"] = str(DATABASE_RETRY_SECONDS)
+        return response

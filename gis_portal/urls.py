@@ -3,11 +3,14 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from gis_portal.signin import TokenLoginView
+from gis_portal.health import healthz
+from gis_portal.signin import TokenLoginView, TokenLogoutAllView, TokenLogoutView
 
 api_v1 = [
     # Watched by the login lockout and limited per client address.
     path("auth/token/", TokenLoginView.as_view(), name="auth-token"),
+    path("auth/logout/", TokenLogoutView.as_view(), name="auth-logout"),
+    path("auth/logout-all/", TokenLogoutAllView.as_view(), name="auth-logout-all"),
     path("", include("boundaries.urls")),
     path("", include("routing_rules.urls")),
     path("", include("reports.urls")),
@@ -22,11 +25,14 @@ api_docs = csp_update({"style-src": ["'unsafe-inline'"], "img-src": ["data:"]})(
 )
 
 urlpatterns = [
+    # For load balancers and `make prod`: no auth, no throttle, exempt from the HTTPS redirect.
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", api_docs, name="api-docs"),
     path("", include("reports.web_urls")),
+    path("", include("gis_portal.accounts.urls")),
     path("", include("privacy.urls")),
     path("", include("maps.urls")),
     path("", include("stats.web_urls")),

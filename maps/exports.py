@@ -9,11 +9,11 @@ import json
 import tempfile
 from pathlib import Path
 
+from django.conf import settings
 from django.utils import timezone
 
 from maps.selectors import map_with_details
 
-EXPORT_LIMIT = 200_000
 COLUMNS = (
     "reference",
     "title",
@@ -41,7 +41,8 @@ def _iso(value) -> str:
 
 
 def export_rows(reports):
-    ordered = map_with_details(reports).order_by("id")[:EXPORT_LIMIT]
+    # The view refuses larger exports first; this bounds any other caller.
+    ordered = map_with_details(reports).order_by("id")[: settings.MAPS_EXPORT_MAX_FEATURES]
     for r in ordered.iterator(chunk_size=2000):
         yield {
             "reference": r.reference or "",

@@ -2,14 +2,28 @@
 
 from rest_framework import serializers
 
+from maps import hexgrid
 from maps.selectors import MapFilters
 from reports.models import Report
 
+MAX_LIST_ITEMS = 50
+
 
 class CommaListField(serializers.CharField):
+    default_error_messages = {
+        "control": "Không được chứa ký tự điều khiển.",
+        "too_many": f"Tối đa {MAX_LIST_ITEMS} giá trị.",
+    }
+
     def to_internal_value(self, data):
         value = super().to_internal_value(data)
-        return tuple(item.strip() for item in value.split(",") if item.strip())
+        # PostgreSQL text cannot hold a NUL byte: it would be a 500 in the query.
+        if any(ord(char) < 32 for char in value):
+            self.fail("control")
+        items = tuple(item.strip() for item in value.split(",") if item.strip())
+        if len(items) > MAX_LIST_ITEMS:
+            self.fail("too_many")
+        return items
 
 
 class MapFilterSerializer(serializers.Serializer):
@@ -59,3 +73,43 @@ def map_filters_parse(params) -> MapFilters:
         urgent=data.get("urgent"),
         bbox=data.get("bbox"),
     )
+
+
+class HexGridSerializer(serializers.Serializer):
+    """Hexagon size of the heatmap and hotspot layers: by map zoom, or `cell` metres."""
+
+    zoom = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=22,
+        help_text="mức phóng bản đồ (0–22): chọn cỡ ô phù hợp",
+        error_messages={
+            "invalid": "phải là số nguyên.",
+            "min_value": "nhỏ nhất là {min_value}.",
+            "max_value": "lớn nhất là {max_value}.",
+        },
+    )
+    cell = serializers.IntegerField(
+        required=False,
+        min_value=hexgrid.MIN_SIZE,
+        max_value=hexgrid.MAX_SIZE,
+        help_text=f"cạnh ô lục giác, mét ({hexgrid.MIN_SIZE}–{hexgrid.MAX_SIZE}); ưu tiên hơn zoom",
+        error_messages={
+            "invalid": "cỡ ô phải là số nguyên (mét).",
+            "min_value": "cỡ ô nhỏ nhất là {min_value} m.",
+            "max_value": "cỡ ô lớn nhất là {max_value} m.",
+        },
+    )
+
+
+def hex_size_parse(params, *, default: int | None = None) -> int:
+    """The hexagon size (metres) the query string asks for; `default` when it names none
+    (else the size for zoom 9). Raises serializers.ValidationError naming the field."""
+    query = HexGridSerializer(data=params)
+    query.is_valid(raise_exception=True)
+    data = query.validated_data
+    if "cell" in data:
+        return data["cell"]
+    if "zoom" in data:
+        return hexgrid.size_for_zoom(data["zoom"])
+    return default or hexgrid.size_for_zoom(9)

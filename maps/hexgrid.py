@@ -7,6 +7,7 @@ spatial join, so aggregating a million points is one sequential GROUP BY (maps.s
 """
 
 import json
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -15,6 +16,7 @@ from django.conf import settings
 from django.db import connection
 
 from boundaries.selectors import unit_list
+from maps.errors import GridTooFine, thousands
 from maps.sql import hexgrid as sql
 
 SQRT3 = 3**0.5
@@ -78,12 +80,54 @@ def _study_area(edition_id: int, province_code: str, size: float) -> StudyArea:
     return StudyArea(size=size, i=ij[:, 0], j=ij[:, 1], index=index, neighbours=weights)
 
 
-def study_area(*, size: float, province_code: str | None = None) -> StudyArea:
+def _province(province_code: str | None = None):
     code = province_code or settings.BOUNDARIES_SERVED_PROVINCES[0]
     province = unit_list(level="province", province_code=code).select_related(None).first()
     if province is None:
         raise ValueError("Chưa có ranh giới tỉnh để dựng lưới lục giác.")
-    return _study_area(province.edition_id, code, float(size))
+    return province
+
+
+def hexagon_area_m2(size: float) -> float:
+    return 1.5 * SQRT3 * size**2
+
+
+def bbox_area_km2(bbox: tuple[float, float, float, float]) -> float:
+    """Area of a lon/lat box (spherical approximation: enough for a bound)."""
+    west, south, east, north = bbox
+    radius_km = 6371.0088
+    band = abs(math.sin(math.radians(north)) - math.sin(math.radians(south)))
+    return radius_km**2 * math.radians(east - west) * band
+
+
+def grid_check(*, size: float, area_km2: float, narrowable: bool) -> None:
+    """Refuse a grid of more than MAPS_HEX_MAX_CELLS hexagons over the area (400 on `cell`):
+    a 1-metre grid over the province would be billions of cells."""
+    limit = settings.MAPS_HEX_MAX_CELLS
+    cells = math.ceil(area_km2 * 1e6 / hexagon_area_m2(size))
+    if cells <= limit:
+        return
+    smallest = math.ceil(math.sqrt(area_km2 * 1e6 / (1.5 * SQRT3 * limit)) / 10) * 10
+    smaller_area = " hoặc thu hẹp vùng bản đồ (bbox)" if narrowable else ""
+    raise GridTooFine(
+        f"ô {thousands(int(size))} m cho khoảng {thousands(cells)} ô lục giác, vượt giới hạn "
+        f"{thousands(limit)} ô; hãy dùng ô từ {thousands(smallest)} m trở lên{smaller_area}."
+    )
+
+
+def grid_area_check(*, size: float, bbox: tuple[float, float, float, float] | None) -> None:
+    """grid_check over the province, or the part of the map box that can hold reports."""
+    area = _province().area_km2
+    if bbox:
+        area = min(area, bbox_area_km2(bbox))
+    grid_check(size=size, area_km2=area, narrowable=True)
+
+
+def study_area(*, size: float, province_code: str | None = None) -> StudyArea:
+    """Every hexagon over the province (Gi* tests them all, whatever box the map shows)."""
+    province = _province(province_code)
+    grid_check(size=size, area_km2=province.area_km2, narrowable=False)
+    return _study_area(province.edition_id, province.province_code, float(size))
 
 
 def hex_aggregate(*, reports_sql: str, params: tuple, size: float) -> list[tuple]:

@@ -25,6 +25,7 @@ def _hex_rows(*, reports, size: float, filters: MapFilters | None, klasses: tupl
 
 def heatmap_layer(*, reports, size: float, filters: MapFilters | None = None) -> dict:
     """Open reports per hexagon, each weighted by its age in days (older cases weigh more)."""
+    hexgrid.grid_area_check(size=size, bbox=filters.bbox if filters else None)
     rows = _hex_rows(reports=reports, size=size, filters=filters, klasses=cells.OPEN_KLASSES)
     hexagons = [
         {"i": i, "j": j, "count": int(n), "weight": round(float(age), 1)} for i, j, n, age in rows

@@ -4,9 +4,13 @@ Errors (bad filters, tiles off the grid, unknown formats) are raised and answere
 portal's one exception handler, gis_portal.api_errors.
 """
 
+import math
+
 from django.conf import settings
 from django.http import HttpResponse
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
@@ -14,9 +18,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_gis.pagination import GeoJsonPagination
 
-from maps import cells, exports, hexgrid, layers, tiles
-from maps.errors import ExportFormatError
-from maps.filters import map_filters_parse
+from maps import cells, exports, layers, tiles
+from maps.errors import ExportFormatError, ExportTooLarge
+from maps.filters import HexGridSerializer, MapFilterSerializer, hex_size_parse, map_filters_parse
+from maps.schema import ANALYST, COMMON, EXPORT_TOO_LARGE, GEOJSON, LIMITED
 from maps.selectors import (
     map_analysis_reports,
     map_export_reports,
@@ -26,8 +31,9 @@ from maps.selectors import (
     map_with_details,
 )
 from maps.serializers import OfficerReportFeatureSerializer, PublicReportFeatureSerializer
+from maps.throttles import EveryoneScopedThrottle
 from reports.deadlines import end_of_day, working_day_add
-from reports.policy import user_is_analyst, user_is_officer
+from reports.policy import user_is_analyst, user_is_officer, user_is_staff
 
 
 class FilteredMixin:
@@ -41,18 +47,44 @@ class MapPagination(GeoJsonPagination):
     max_page_size = settings.MAPS_GEOJSON_MAX_FEATURES
 
 
+class PublicMapPagination(MapPagination):
+    """Anyone but staff pages at most MAPS_GEOJSON_PUBLIC_MAX_DEPTH reports deep: each page
+    costs every row it skips."""
+
+    def paginate_queryset(self, queryset, request, view=None):
+        if not user_is_staff(request.user):
+            page = request.query_params.get(self.page_query_param, "1")
+            size = self.get_page_size(request)
+            if page in self.last_page_strings:
+                number = math.ceil(queryset.count() / size)
+            else:
+                number = int(page) if page.isdigit() else 1
+            depth = settings.MAPS_GEOJSON_PUBLIC_MAX_DEPTH
+            if (number - 1) * size >= depth:
+                raise serializers.ValidationError(
+                    {
+                        "page": f"chỉ xem được {depth} phản ánh đầu; hãy thu hẹp bộ lọc "
+                        "(date_from, date_to, commune, district, category, status, bbox)."
+                    }
+                )
+        return super().paginate_queryset(queryset, request, view)
+
+
+@extend_schema(parameters=[MapFilterSerializer])
 class PublicReportsView(FilteredMixin, generics.ListAPIView):
     """The reports the policy puts on the public map, filtered, as GeoJSON."""
 
     serializer_class = PublicReportFeatureSerializer
-    pagination_class = MapPagination
+    pagination_class = PublicMapPagination
     filter_backends: list = []
+    throttle_scope = "maps-geojson"
 
     def get_queryset(self):
         reports = map_public_reports(filters=self.filters())
         return map_with_details(reports).order_by("-created_at", "-id")
 
 
+@extend_schema(parameters=[MapFilterSerializer])
 class OfficerReportsView(FilteredMixin, generics.ListAPIView):
     """Open cases of the officer's agency, coloured by time left."""
 
@@ -85,48 +117,41 @@ class AnalystMixin(FilteredMixin):
             raise PermissionDenied("Chỉ cán bộ phân tích, giám sát, IOC xem được lớp này.")
 
 
-class CellSizeSerializer(serializers.Serializer):
-    zoom = serializers.IntegerField(required=False, min_value=0, max_value=22)
-    cell = serializers.IntegerField(
-        required=False, min_value=hexgrid.MIN_SIZE, max_value=hexgrid.MAX_SIZE
-    )
-
-    def size(self) -> int:
-        data = self.validated_data
-        if data.get("cell"):
-            return data["cell"]
-        return hexgrid.size_for_zoom(data.get("zoom", 9))
-
-
-def cell_size(request: Request) -> int:
-    query = CellSizeSerializer(data=request.query_params)
-    query.is_valid(raise_exception=True)
-    return query.size()
+HEX_PARAMETERS = [MapFilterSerializer, HexGridSerializer]
 
 
 class HeatmapView(AnalystMixin, APIView):
     """Open reports on a hexagon grid (cell size by `zoom`, or `cell` metres), weighted by age."""
 
+    @extend_schema(parameters=HEX_PARAMETERS, responses={200: GEOJSON, **ANALYST})
     def get(self, request: Request) -> Response:
         filters = self.filters()
         reports = map_open_reports(user=request.user, filters=filters)
-        layer = layers.heatmap_layer(reports=reports, size=cell_size(request), filters=filters)
-        return Response(layer)
+        size = hex_size_parse(request.query_params)
+        return Response(layers.heatmap_layer(reports=reports, size=size, filters=filters))
 
 
 class HotspotView(AnalystMixin, APIView):
     """Getis-Ord Gi* hot/cold spots (FDR-corrected, 90/95/99 %) of reports on a hexagon grid."""
 
+    @extend_schema(parameters=HEX_PARAMETERS, responses={200: GEOJSON, **ANALYST})
     def get(self, request: Request) -> Response:
         filters = self.filters()
         reports = map_analysis_reports(user=request.user, filters=filters)
-        size = cell_size(request) if request.query_params.keys() & {"zoom", "cell"} else 500
+        size = hex_size_parse(request.query_params, default=500)
         return Response(layers.hotspot_layer(reports=reports, size=size, filters=filters))
 
 
 class ChoroplethView(AnalystMixin, APIView):
     """Per commune or former district: reports per km², share resolved on time, satisfaction."""
 
+    @extend_schema(
+        parameters=[
+            MapFilterSerializer,
+            OpenApiParameter("level", str, enum=["commune", "district"], description="cấp đơn vị"),
+        ],
+        responses={200: GEOJSON, **ANALYST},
+    )
     def get(self, request: Request) -> Response:
         level = request.query_params.get("level", "commune")
         if level not in ("commune", "district"):
@@ -140,6 +165,14 @@ class TileView(FilteredMixin, APIView):
 
     scope = "public"
 
+    @extend_schema(
+        parameters=[MapFilterSerializer],
+        responses={
+            (200, "application/vnd.mapbox-vector-tile"): OpenApiTypes.BINARY,
+            304: OpenApiResponse(description="Không đổi (If-None-Match)"),
+            **ANALYST,
+        },
+    )
     def get(self, request: Request, z: int, x: int, y: int) -> HttpResponse:
         filters = self.filters()
         if self.scope == "analysis":
@@ -164,16 +197,52 @@ class TileView(FilteredMixin, APIView):
 
 
 class ExportView(FilteredMixin, APIView):
-    """The reports the user may see, filtered, as GeoJSON, CSV or GeoPackage."""
+    """The reports the user may see, filtered, as GeoJSON, CSV or GeoPackage.
 
-    throttle_scope = "maps-export"
+    Counted before the file is built: more than the user's limit is refused (413) naming the
+    filters to narrow. Staff have a larger limit and their own request rate.
+    """
 
+    throttle_classes = (EveryoneScopedThrottle,)
+
+    @property
+    def throttle_scope(self) -> str:
+        return "maps-export-staff" if user_is_staff(self.request.user) else "maps-export"
+
+    @extend_schema(
+        parameters=[
+            MapFilterSerializer,
+            OpenApiParameter(
+                "fmt",
+                str,
+                OpenApiParameter.PATH,
+                enum=list(exports.EXPORTERS),
+                description="định dạng",
+            ),
+            OpenApiParameter("layer", str, enum=["public"], description="chỉ lớp công khai"),
+        ],
+        responses={
+            **{(200, media): OpenApiTypes.BINARY for _, media, _ in exports.EXPORTERS.values()},
+            404: OpenApiResponse(description="Định dạng không có"),
+            413: OpenApiResponse(EXPORT_TOO_LARGE, description="Quá nhiều phản ánh"),
+            429: LIMITED,
+            **COMMON,
+        },
+    )
     def get(self, request: Request, fmt: str) -> HttpResponse:
         if fmt not in exports.EXPORTERS:
             raise ExportFormatError("chỉ nhận geojson, csv hoặc gpkg.")
         reports = map_export_reports(user=request.user, filters=self.filters())
         if request.query_params.get("layer") == "public":
             reports = map_public_reports(filters=self.filters())
+        limit = (
+            settings.MAPS_EXPORT_MAX_FEATURES
+            if user_is_staff(request.user)
+            else settings.MAPS_EXPORT_PUBLIC_MAX_FEATURES
+        )
+        count = reports.count()
+        if count > limit:
+            raise ExportTooLarge(count=count, limit=limit)
         export, content_type, extension = exports.EXPORTERS[fmt]
         response = HttpResponse(export(reports), content_type=content_type)
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")

@@ -16,15 +16,37 @@ from rest_framework import serializers
 FORMAT = OpenApiParameter(
     "format", str, OpenApiParameter.PATH, enum=["json", "xml"], description="json hoặc xml."
 )
-API_KEY = OpenApiParameter("api_key", str, description="Khóa do Trung tâm IOC cấp.")
+API_KEY = OpenApiParameter(
+    "api_key", str, description="Khóa do Trung tâm IOC cấp (nên gửi ở tiêu đề X-Api-Key)."
+)
+# Preferred to the query string, which proxies and servers write to their access logs.
+API_KEY_HEADER = OpenApiParameter(
+    "X-Api-Key", str, OpenApiParameter.HEADER, description="Khóa do Trung tâm IOC cấp."
+)
 JURISDICTION = OpenApiParameter("jurisdiction_id", str)
 EXTENSIONS = OpenApiParameter("extensions", str, enum=["true", "false"])
 # The suffix chooses the format: DRF's `?format=` would only repeat it.
-COMMON = [FORMAT, OpenApiParameter("format", exclude=True), API_KEY, JURISDICTION]
+COMMON = [
+    FORMAT,
+    OpenApiParameter("format", exclude=True),
+    API_KEY,
+    API_KEY_HEADER,
+    JURISDICTION,
+]
+ERRORS = "[{code, description}]"
 ANSWER = {
     200: OpenApiResponse(OpenApiTypes.ANY, description="JSON hoặc XML theo GeoReport v2."),
-    400: OpenApiResponse(OpenApiTypes.ANY, description="[{code, description}]"),
-    404: OpenApiResponse(OpenApiTypes.ANY, description="[{code, description}]"),
+    400: OpenApiResponse(OpenApiTypes.ANY, description=ERRORS),
+    403: OpenApiResponse(
+        OpenApiTypes.ANY, description=f"Khóa không hợp lệ hoặc đã thu hồi: {ERRORS}"
+    ),
+    404: OpenApiResponse(OpenApiTypes.ANY, description=ERRORS),
+    429: OpenApiResponse(
+        OpenApiTypes.ANY, description=f"Vượt hạn mức mỗi phút (Retry-After): {ERRORS}"
+    ),
+    503: OpenApiResponse(
+        OpenApiTypes.ANY, description=f"Tạm thời không đếm được hạn mức: {ERRORS}"
+    ),
 }
 
 POST_REQUEST = inline_serializer(
@@ -47,13 +69,15 @@ POST_REQUEST = inline_serializer(
 )
 
 
-def georeport_schema(operation_id: str, description: str, *, parameters=(), **kwargs):
+def georeport_schema(
+    operation_id: str, description: str, *, parameters=(), responses=None, **kwargs
+):
     return extend_schema(
         operation_id=operation_id,
         description=f"GeoReport v2 (Open311): {description}",
         tags=["open311"],
         parameters=[*COMMON, *parameters],
-        responses=ANSWER,
+        responses={**ANSWER, **(responses or {})},
         **kwargs,
     )
 
@@ -87,6 +111,8 @@ request_post = georeport_schema(
         "application/x-www-form-urlencoded": POST_REQUEST,
         "multipart/form-data": POST_REQUEST,
     },
+    # 200: the same Idempotency-Key again, answered with the request already filed.
+    responses={201: OpenApiResponse(OpenApiTypes.ANY, description="Đã tiếp nhận.")},
 )
 request_detail = georeport_schema("open311_request", "one request.", parameters=[EXTENSIONS])
 token = georeport_schema("open311_token", "the request id a token stands for.")

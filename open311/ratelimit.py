@@ -8,6 +8,8 @@ from functools import lru_cache
 import redis
 from django.conf import settings
 
+from gis_portal.throttles import LimitsUnavailable
+
 logger = logging.getLogger(__name__)
 
 WINDOW_SECONDS = 60
@@ -46,12 +48,16 @@ def key_prefix() -> str:
     return settings.OPEN311_RATE_LIMIT_PREFIX
 
 
-def rate_limit_hit(*, identity: str, limit: int, now: float | None = None) -> RateDecision:
+def rate_limit_hit(
+    *, identity: str, limit: int, fail_closed: bool = True, now: float | None = None
+) -> RateDecision:
     """Count one request in the current minute window; refuse past `limit`.
 
     A fixed window is enough here: the budget protects the portal, it does not bill anyone.
-    When Redis is unreachable the request is let through (logged): refusing every citizen
-    report because the counter store is down would be the worse failure.
+    When Redis is unreachable a `fail_closed` budget (anonymous clients: their only limit is
+    this counter) refuses with LimitsUnavailable, a 503 with Retry-After, as the portal's own
+    throttles do; any other (a keyed client: accountable, revocable, and filing citizens'
+    reports) lets the request through, logged.
     """
     now = time.time() if now is None else now
     window = int(now // WINDOW_SECONDS)
@@ -61,7 +67,10 @@ def rate_limit_hit(*, identity: str, limit: int, now: float | None = None) -> Ra
         pipe.incr(key)
         pipe.expire(key, WINDOW_SECONDS * 2)
         count, _ = pipe.execute()
-    except redis.RedisError:
+    except redis.RedisError as exc:
+        if fail_closed:
+            logger.warning("Open311 rate limit store unreachable; request refused")
+            raise LimitsUnavailable() from exc
         logger.warning("Open311 rate limit store unreachable; request allowed", exc_info=True)
         return RateDecision(allowed=True, remaining=limit, retry_after=0)
     retry_after = int((window + 1) * WINDOW_SECONDS - now) + 1

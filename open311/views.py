@@ -13,12 +13,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from gis_portal.api_errors import exception_handler
+from gis_portal.throttles import client_ip
 from open311 import openapi, presenters, selectors
 from open311.ratelimit import RateLimited, rate_limit_hit
 from open311.renderers import Open311JSONRenderer, Open311XMLRenderer
 from open311.services.clients import ApiKeyInvalid, api_client_authenticate
 from open311.services.submission import Open311Submission, open311_request_submit
 from reports.errors import ReportError, ReportInvalid, ReportNotFound
+from reports.policy import user_is_staff
 
 ATTRIBUTE_RE = re.compile(r"^attribute\[([^\]]+)\](\[\])?$")
 
@@ -61,6 +63,9 @@ class Open311View(APIView):
     error_body = staticmethod(georeport_error_body)
 
     def initial(self, request: Request, *args, **kwargs) -> None:
+        # The portal user signed in by session (lazy, read only when needed): Open311
+        # authenticates keys, not users, and DRF's authentication overwrites it with anonymous.
+        session_user = getattr(request._request, "user", None)
         super().initial(request, *args, **kwargs)
         _refuse_nul(request.query_params)
         if request.method == "POST":
@@ -79,11 +84,14 @@ class Open311View(APIView):
                 raise
         if self.client is not None:
             decision = rate_limit_hit(
-                identity=f"client:{self.client.pk}", limit=self.client.rate_limit_per_minute
+                identity=f"client:{self.client.pk}",
+                limit=self.client.rate_limit_per_minute,
+                fail_closed=False,
             )
             if not decision.allowed:
                 raise RateLimited(decision.retry_after)
-        else:
+        elif not user_is_staff(session_user):
+            # Signed-in staff are never limited, as by the portal's own throttles.
             self._spend_address_budget(request)
         jurisdiction = request.query_params.get("jurisdiction_id")
         if request.method == "POST":
@@ -97,7 +105,7 @@ class Open311View(APIView):
 
     def _spend_address_budget(self, request: Request) -> None:
         decision = rate_limit_hit(
-            identity=f"addr:{request.META.get('REMOTE_ADDR', '')}",
+            identity=f"addr:{client_ip(request)}",
             limit=settings.OPEN311_ANONYMOUS_RATE_PER_MINUTE,
         )
         if not decision.allowed:

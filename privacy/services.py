@@ -5,11 +5,12 @@ Consent is recorded by reports.services.privacy."""
 import secrets
 from datetime import datetime, timedelta
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
+from gis_portal.accounts.tokens import tokens_revoke
 from reports import inputs, policy
 from reports.errors import ReportForbidden, ReportInvalid
 from reports.models import (
@@ -112,6 +113,15 @@ def user_data_export(*, user: User) -> dict:
             }
             for n in Notification.objects.filter(user=user)
         ],  # fmt: skip
+        "signins": [
+            {
+                "at": _when(s.attempt_time),
+                "address": s.ip_address,
+                "browser": s.user_agent,
+                "logout_at": _when(s.logout_time),
+            }
+            for s in AccessLog.objects.filter(username=user.username).order_by("attempt_time")
+        ],  # fmt: skip
     }
 
 
@@ -148,7 +158,9 @@ def user_erase(*, user: User, password: str) -> User:
     )
     Follow.objects.filter(user=user).delete()
     Notification.objects.filter(user=user).delete()
-    Token.objects.filter(user=user).delete()
+    for model in (AccessAttempt, AccessLog, AccessFailureLog):
+        model.objects.filter(username=user.username).delete()
+    tokens_revoke(user=user)
     AuditLog.objects.create(
         actor=user,
         action=AuditLog.Action.ACCOUNT_ERASE,
@@ -174,3 +186,13 @@ def identities_retention_purge(*, now: datetime | None = None, dry_run: bool = F
         return due.count()
     with transaction.atomic():
         return _identity_wipe(due, name=ReporterIdentity.EXPIRED_NAME, now=now)
+
+
+def signin_logs_purge(*, now: datetime | None = None) -> int:
+    """Delete sign-in records (successes and failures: address, browser, time) older than
+    the retention period; axes' live lockout counters are not touched."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.SIGNIN_LOG_RETENTION_DAYS)
+    return sum(
+        model.objects.filter(attempt_time__lt=cutoff).delete()[0]
+        for model in (AccessAttempt, AccessLog, AccessFailureLog)
+    )

@@ -5,8 +5,7 @@ account is their identity."""
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.gis.admin import GISModelAdmin
-from rest_framework.authtoken.admin import TokenAdmin as BaseTokenAdmin
-from rest_framework.authtoken.models import TokenProxy
+from knox.models import AuthToken
 
 from reports import models, policy
 from reports.services.identity import (
@@ -362,14 +361,36 @@ class IdempotencyKeyAdmin(SuperuserOnlyAdmin):
     subject_fields = ("user",)
 
 
-admin.site.unregister(TokenProxy)
+admin.site.unregister(AuthToken)
 
 
-@admin.register(TokenProxy)
-class TokenAdmin(ReadAuditedAdmin, BaseTokenAdmin):
-    """An API token is a credential, whoever owns it: its list (which shows the keys) and its
-    form are audited."""
+@admin.register(AuthToken)
+class AuthTokenAdmin(ReadAuditedAdmin):
+    """An API token is a credential, whoever owns it: the list says whose tokens exist and when
+    they expire (audited) and nothing else. The digest is the row's key, so no page links to a
+    row (its URL would carry it) and no form or action exists; tokens are revoked by their
+    owner (logout), a password change or `manage.py api_tokens_revoke`."""
 
+    list_display = ["user", "created", "expiry"]
+    list_display_links = None
+    list_filter = ["expiry"]
+    ordering = ["-created"]
+    actions = None
     subject_fields = ("user",)
     list_shows_subjects = True
     record_reads = staticmethod(token_reads_record)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user")
+
+    def has_view_permission(self, request, obj=None):
+        return obj is None and super().has_view_permission(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

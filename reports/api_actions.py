@@ -2,12 +2,12 @@
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from gis_portal.accounts.tokens import token_issue
 from reports import policy, selectors
 from reports.detail import report_detail_build
 from reports.errors import ReportInvalid
@@ -211,7 +211,7 @@ class RegisterView(APIView):
         serializer = RegisterSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user = accounts.user_register(**serializer.validated_data)
-        token, _ = Token.objects.get_or_create(user=user)
+        issued = token_issue(user=user)
         return Response(
-            {"username": user.username, "token": token.key}, status=status.HTTP_201_CREATED
+            {"username": user.username, "token": issued.key}, status=status.HTTP_201_CREATED
         )

@@ -2,7 +2,8 @@
 # Idempotent set-up of a fresh Debian 12 machine for the portal:
 #   system packages, PostgreSQL 15 + PostGIS 3, Redis, role/database/extension, .venv,
 #   migrations and the default boundary import.
-# Usage: scripts/setup.sh [--no-boundaries] [--browser]
+# Usage: scripts/setup.sh [--no-boundaries] [--browser] [--nginx]
+#   --nginx  also nginx (and its brotli module where Debian has one), for `make prod`
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -15,10 +16,12 @@ DB_PORT="${DB_PORT:-5432}"
 PG_VERSION=15
 LOAD_BOUNDARIES=1
 WITH_BROWSER=0
+WITH_NGINX=0
 for arg in "$@"; do
   case "$arg" in
     --no-boundaries) LOAD_BOUNDARIES=0 ;;
     --browser) WITH_BROWSER=1 ;;
+    --nginx) WITH_NGINX=1 ;;
     *) echo "setup.sh: unknown option $arg" >&2; exit 2 ;;
   esac
 done
@@ -42,14 +45,23 @@ PACKAGES=(
   python3 python3-venv python3-dev build-essential make ca-certificates
 )
 [ "$WITH_BROWSER" -eq 1 ] && PACKAGES+=(chromium chromium-driver fonts-dejavu-core)
+[ "$WITH_NGINX" -eq 1 ] && PACKAGES+=(nginx openssl)
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 missing=()
 for pkg in "${PACKAGES[@]}"; do
-  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  installed "$pkg" || missing+=("$pkg")
 done
 if [ "${#missing[@]}" -gt 0 ]; then
   log "installing system packages: ${missing[*]}"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+# Brotli only where Debian packages the module (bookworm does); nginx gzips without it.
+BROTLI=libnginx-mod-http-brotli-filter
+if [ "$WITH_NGINX" -eq 1 ] && ! installed "$BROTLI" && apt-cache show "$BROTLI" >/dev/null 2>&1; then
+  log "installing $BROTLI"
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "$BROTLI" \
+    || log "$BROTLI not installed: nginx serves gzip only"
 fi
 
 # --- 2. PostgreSQL running ---------------------------------------------------------------

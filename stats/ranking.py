@@ -67,7 +67,12 @@ def _score(row: dict) -> dict:
 
 def agency_ranking(*, filters: StatsFilters, now: datetime | None = None) -> list[dict]:
     """Ranked agencies first (competition ranking: 1, 2, 2, 4), then the flagged ones."""
-    rows = [_score(row) for row in stats_by(dimension="agency", filters=filters, now=now)]
+    return agency_ranking_of(stats_by(dimension="agency", filters=filters, now=now))
+
+
+def agency_ranking_of(agency_rows: list[dict]) -> list[dict]:
+    """The ranking of rows already grouped by agency (stats_by), with no query of its own."""
+    rows = [_score(row) for row in agency_rows]
     rows = [row for row in rows if row["code"] is not None]
     ranked = sorted(
         (row for row in rows if not row["small_sample"]),

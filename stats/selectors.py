@@ -82,6 +82,17 @@ class StatsFilters:
     date_from: date | None = None
     date_to: date | None = None
 
+    def __post_init__(self):
+        if self.date_from and self.date_to and self.date_to < self.date_from:
+            raise ReportInvalid("Ngày kết thúc phải sau ngày bắt đầu.", field="to")
+
+    @property
+    def key(self) -> str:
+        """The period as "from..to" (ISO dates, either side empty): one name per period."""
+        start = self.date_from.isoformat() if self.date_from else ""
+        end = self.date_to.isoformat() if self.date_to else ""
+        return f"{start}..{end}"
+
 
 def _local_bounds(filters: StatsFilters) -> tuple[datetime | None, datetime | None]:
     tz = ZoneInfo(settings.TIME_ZONE)
@@ -92,8 +103,6 @@ def _local_bounds(filters: StatsFilters) -> tuple[datetime | None, datetime | No
 
 def stats_reports(*, filters: StatsFilters) -> QuerySet[Report]:
     """Every report received in the period, hidden ones included."""
-    if filters.date_from and filters.date_to and filters.date_to < filters.date_from:
-        raise ReportInvalid("Ngày kết thúc phải sau ngày bắt đầu.", field="to")
     start, end = _local_bounds(filters)
     reports = Report.objects.all()
     if start:
@@ -180,11 +189,16 @@ def _finish(row: dict) -> dict:
     return row
 
 
-def stats_by(*, dimension: str, filters: StatsFilters, now: datetime | None = None) -> list[dict]:
+def stats_dimension_check(dimension: str) -> str:
     if dimension not in DIMENSIONS:
         raise ReportInvalid(
             f"Không có cách nhóm “{dimension}” (dùng: {', '.join(DIMENSIONS)}).", field="by"
         )
+    return dimension
+
+
+def stats_by(*, dimension: str, filters: StatsFilters, now: datetime | None = None) -> list[dict]:
+    stats_dimension_check(dimension)
     now = now or timezone.now()
     (code_field, label_field), empty_label = DIMENSIONS[dimension]
     reports = _annotated(stats_reports(filters=filters), now=now)

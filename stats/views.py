@@ -1,17 +1,20 @@
 """/api/v1/stats (JSON or CSV) and the public statistics page."""
 
 from datetime import date
+from types import SimpleNamespace
 
 from django.shortcuts import render
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from gis_portal.throttles import LimitsUnavailable, PortalScopedThrottle, RequestLimited
 from reports.errors import ReportError, ReportInvalid
+from reports.policy import user_is_staff
 from stats import charts
 from stats.csv import StatsCSVRenderer
 from stats.ranking import agency_ranking, formula_text
@@ -22,7 +25,15 @@ from stats.selectors import (
     DIMENSIONS,
     StatsFilters,
     stats_by,
+    stats_dimension_check,
     stats_totals,
+)
+from stats.services import stats_snapshot_serve, stats_summary_cache_store
+from stats.summary import (
+    StatsSummary,
+    stats_period_list,
+    stats_summary_cached,
+    stats_summary_compute,
 )
 
 ROW_COLUMNS = [
@@ -47,6 +58,15 @@ RANKING_COLUMNS = [
     "small_sample",
     "flags",
 ]
+ERROR = OpenApiResponse(OpenApiTypes.OBJECT, description="{error, field}")
+ANSWERS = {
+    200: OpenApiTypes.OBJECT,
+    (200, "text/csv"): OpenApiTypes.STR,
+    400: ERROR,
+    # A period other than the standard ones, not in the cache, for anyone but staff.
+    429: OpenApiResponse(OpenApiTypes.OBJECT, description="Quá nhiều yêu cầu (Retry-After)."),
+    503: ERROR,
+}
 PERIOD_PARAMETERS = [
     OpenApiParameter("from", date, description="Từ ngày (theo ngày gửi phản ánh)."),
     OpenApiParameter("to", date, description="Đến ngày (bao gồm)."),
@@ -67,6 +87,25 @@ def filters_from(params) -> StatsFilters:
     return StatsFilters(
         date_from=_date(params.get("from"), "from"), date_to=_date(params.get("to"), "to")
     )
+
+
+# A period other than the standard ones costs a full computation when it is not in the cache:
+# how often one anonymous client or citizen may cause that is limited (staff never are).
+CUSTOM_PERIOD = SimpleNamespace(throttle_scope="stats-custom")
+
+
+def figures_for(request, filters: StatsFilters) -> StatsSummary:
+    """The period's figures from its snapshot, the cache, or (staff, or a limited miss) live."""
+    summary = stats_snapshot_serve(filters=filters)
+    if summary is not None:
+        return summary
+    if user_is_staff(request.user):
+        return stats_summary_compute(filters=filters)
+    summary = stats_summary_cached(filters=filters)
+    if summary is None:
+        PortalScopedThrottle().allow_request(request, CUSTOM_PERIOD)
+        summary = stats_summary_cache_store(filters=filters)
+    return summary
 
 
 class StatsBaseView(APIView):
@@ -100,13 +139,18 @@ class StatsView(StatsBaseView):
             OpenApiParameter("by", str, enum=list(DIMENSIONS), description="Cách nhóm."),
             *PERIOD_PARAMETERS,
         ],
-        responses={200: OpenApiTypes.OBJECT},
+        responses=ANSWERS,
     )
     def get(self, request: Request) -> Response:
-        dimension = request.query_params.get("by", "agency")
+        dimension = stats_dimension_check(request.query_params.get("by", "agency"))
         filters = filters_from(request.query_params)
-        now = timezone.now()
-        rows = stats_by(dimension=dimension, filters=filters, now=now)
+        if user_is_staff(request.user):
+            now = timezone.now()
+            rows = stats_by(dimension=dimension, filters=filters, now=now)
+            totals = stats_totals(filters=filters, now=now)
+        else:
+            summary = figures_for(request, filters)
+            now, rows, totals = summary.computed_at, summary.rows(dimension), summary.totals
         return Response(
             {
                 "by": dimension,
@@ -114,7 +158,7 @@ class StatsView(StatsBaseView):
                 "to": filters.date_to,
                 "generated_at": now,
                 "definitions": DEFINITIONS,
-                "totals": stats_totals(filters=filters, now=now),
+                "totals": totals,
                 "columns": ROW_COLUMNS,
                 "rows": rows,
             }
@@ -127,16 +171,20 @@ class RankingView(StatsBaseView):
     def csv_filename(self, request: Request) -> str:
         return "xep-hang-co-quan.csv"
 
-    @extend_schema(parameters=PERIOD_PARAMETERS, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(parameters=PERIOD_PARAMETERS, responses=ANSWERS)
     def get(self, request: Request) -> Response:
         filters = filters_from(request.query_params)
+        if user_is_staff(request.user):
+            rows = agency_ranking(filters=filters)
+        else:
+            rows = figures_for(request, filters).ranking
         return Response(
             {
                 "from": filters.date_from,
                 "to": filters.date_to,
                 "formula": formula_text(),
                 "columns": RANKING_COLUMNS,
-                "rows": agency_ranking(filters=filters),
+                "rows": rows,
             }
         )
 
@@ -146,16 +194,23 @@ SECTIONS = ("agency", "district", "commune", "category", "month")
 
 def stats_page(request):
     """Public page: ranking, tables and charts; figures are the same as the API's."""
+    status, headers = 200, {}
     try:
         filters = filters_from(request.GET)
     except ReportError as exc:
         filters, error = StatsFilters(), exc.message
     else:
         error = None
-    now = timezone.now()
+    try:
+        summary = figures_for(request, filters)
+    except (RequestLimited, LimitsUnavailable) as exc:
+        status, headers = exc.status_code, exc.headers
+        error = f"{exc.message} Dưới đây là số liệu toàn thời gian."
+        filters = StatsFilters()
+        summary = figures_for(request, filters)
     tables = []
     for dimension in SECTIONS:
-        rows = stats_by(dimension=dimension, filters=filters, now=now)
+        rows = summary.rows(dimension)
         chart_rows = rows if dimension == "month" else sorted(rows, key=lambda r: -r["received"])
         tables.append(
             {
@@ -176,7 +231,6 @@ def stats_page(request):
                 ),
             }
         )
-    ranking = agency_ranking(filters=filters, now=now)
     ratings_chart = charts.stacked_bars(
         [r for r in tables[0]["rows"] if r["rated"]],
         title="Đánh giá của người phản ánh theo cơ quan",
@@ -189,12 +243,24 @@ def stats_page(request):
     context = {
         "filters": filters,
         "error": error,
-        "generated_at": now,
-        "totals": stats_totals(filters=filters, now=now),
+        "computed_at": summary.computed_at,
+        "periods": _period_links(filters),
+        "totals": summary.totals,
         "tables": tables,
-        "ranking": ranking,
+        "ranking": summary.ranking,
         "formula": formula_text(),
         "ratings_chart": ratings_chart,
         "definitions": DEFINITIONS,
     }
-    return render(request, "stats/page.html", context)
+    response = render(request, "stats/page.html", context, status=status)
+    for name, value in headers.items():
+        response[name] = value
+    return response
+
+
+def _period_links(current: StatsFilters) -> list[dict]:
+    """Links to the standard periods (served from their snapshots)."""
+    return [
+        {"label": label, "from": period.date_from, "current": period == current}
+        for label, period in stats_period_list()
+    ]

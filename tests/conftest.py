@@ -5,10 +5,14 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.test.client import ClientMixin
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
 from boundaries.services.editions import EDITION_2025, edition_ensure
 from boundaries.services.importing import boundaries_import
+from reports.policy import user_needs_two_factor
 from routing_rules.models import Agency
 
 
@@ -31,6 +35,45 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture
 def api_client() -> APIClient:
     return APIClient()
+
+
+# --- two-factor sign-in in tests --------------------------------------------------------------
+# The IOC, supervisors and administrators must give a TOTP code after their password
+# (gis_portal/accounts/twofactor.py), and the test settings keep that on. `client.force_login`
+# stands for a whole sign-in, so for those accounts it also gives the account a confirmed TOTP
+# device and marks the session verified by it, as django_otp.login does after a right code.
+# Tests of the second step itself go through the real pages (tests/test_twofactor.py), or start
+# from `force_login_unverified`.
+
+_django_force_login = ClientMixin.force_login
+
+
+def login_verified(client, user, backend=None) -> TOTPDevice:
+    """Sign `user` in on `client` with a session verified by their (confirmed) TOTP device."""
+    _django_force_login(client, user, backend)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Ứng dụng xác thực", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device
+
+
+def force_login_unverified(client, user, backend=None) -> None:
+    """Django's force_login: signed in, the second factor not given yet."""
+    _django_force_login(client, user, backend)
+
+
+@pytest.fixture(autouse=True)
+def staff_sessions_verified(monkeypatch):
+    def force_login(self, user, backend=None):
+        if user_needs_two_factor(user):
+            login_verified(self, user, backend)
+        else:
+            _django_force_login(self, user, backend)
+
+    monkeypatch.setattr(ClientMixin, "force_login", force_login)
 
 
 @pytest.fixture(autouse=True)

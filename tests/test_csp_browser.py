@@ -1,24 +1,18 @@
 """The pages work in Chromium under the portal's Content-Security-Policy, and Chromium reports
 no violation: no inline script, style or handler, nothing loaded from elsewhere."""
 
-import os
-import shutil
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 
 from reports.models import Role, User
+from tests.browser import ARTIFACTS, chromium_launch, needs_chromium
 from tests.reports.factories import UserFactory
 
 playwright_api = pytest.importorskip("playwright.sync_api")
-CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
-ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
 PASSWORD = "mat-khau-thu-1"
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed"),
+    needs_chromium,
     # Only these apps' tables are flushed afterwards (the session's boundaries stay); their
     # templates and static files are the ones the pages need.
     pytest.mark.django_db(
@@ -72,7 +66,7 @@ def test_pages_work_under_the_csp_without_violations(live_server, planner):
     violations: list[str] = []
     errors: list[str] = []
     with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        browser = chromium_launch(p)
         page = browser.new_page(viewport={"width": 1100, "height": 900})
         page.on(
             "console",
@@ -97,7 +91,6 @@ def test_pages_work_under_the_csp_without_violations(live_server, planner):
         page.wait_for_load_state("networkidle")
         for path, ready in SIGNED_IN_PAGES.items():
             visit(page, live_server.url + path, ready)
-        ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "csp-planner.png"))
         browser.close()
     assert errors == []

@@ -16,11 +16,11 @@ from django.db import transaction
 from django.test.client import ClientHandler
 from hypothesis import HealthCheck, settings
 from hypothesis.configuration import set_hypothesis_home_dir
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from schemathesis.checks import not_a_server_error
 from schemathesis.config import SchemathesisConfig
 
+from gis_portal.accounts.tokens import token_issue
 from open311.models import ApiClient
 from open311.services.clients import api_client_issue, key_digest
 from reports.models import Report, Role
@@ -127,7 +127,7 @@ def portal_data(db, settings, ubnd_dbp):
     ApiClient.objects.filter(pk=issued.client.pk).update(
         key_hash=key_digest(OPEN311_KEY), key_prefix=OPEN311_KEY[:8]
     )
-    return Token.objects.create(user=citizen).key
+    return token_issue(user=citizen).key
 
 
 @anonymous_schema.parametrize()

@@ -43,13 +43,17 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.gis",
     "rest_framework",
-    "rest_framework.authtoken",
+    # API tokens stored as digests, with an expiry (gis_portal/accounts/tokens.py).
+    "knox",
     "rest_framework_gis",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "gis_portal.accounts",
     "boundaries",
     "routing_rules",
     "outbox",
@@ -69,8 +73,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks the session's user verified by a second factor; the next one insists on it for
+    # the roles that can read a reporter's identity (gis_portal/accounts/twofactor.py).
+    "django_otp.middleware.OTPMiddleware",
+    "gis_portal.accounts.twofactor.TwoFactorMiddleware",
     "gis_portal.middleware.StaffSessionMiddleware",
     "gis_portal.middleware.RegistrationThrottleMiddleware",
+    "gis_portal.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as axes asks: it turns a lockout flagged during sign-in into the lockout page.
@@ -107,6 +116,9 @@ DATABASES = {
         "HOST": env_str("DB_HOST", "127.0.0.1"),
         "PORT": env_str("DB_PORT", "5432"),
         "CONN_MAX_AGE": int(env_str("DB_CONN_MAX_AGE", "60")),
+        # A kept connection is checked before a request reuses it: after PostgreSQL restarts,
+        # the first request of each worker reconnects instead of failing on a dead socket.
+        "CONN_HEALTH_CHECKS": env_bool("DB_CONN_HEALTH_CHECKS", True),
         "TEST": {"NAME": env_str("DB_TEST_NAME", "test_gis_portal")},
     }
 }
@@ -147,7 +159,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "gis_portal.accounts.tokens.PortalTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -162,6 +174,11 @@ REST_FRAMEWORK = {
         "photo-location": env_str("THROTTLE_PHOTO_LOCATION_RATE", "20/minute"),
         "nearby": env_str("THROTTLE_NEARBY_RATE", "60/minute"),
         "maps-export": env_str("THROTTLE_MAPS_EXPORT_RATE", "10/hour"),
+        "stats-custom": env_str("THROTTLE_STATS_CUSTOM_RATE", "20/hour"),
+        "maps-geojson": env_str("THROTTLE_MAPS_GEOJSON_RATE", "120/minute"),
+        # These two count staff too: each request builds a whole file.
+        "maps-export-staff": env_str("THROTTLE_MAPS_EXPORT_STAFF_RATE", "60/hour"),
+        "maps-html-report": env_str("THROTTLE_MAPS_HTML_REPORT_RATE", "30/hour"),
     },
     # Reverse proxies in front of the portal whose X-Forwarded-For is trusted; 0 means the
     # client is REMOTE_ADDR (a client-sent X-Forwarded-For must not dodge the limits).
@@ -261,6 +278,8 @@ DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "phananh@dienbien.gov.
 # how long after a case closes the reporter's identity is kept (then wiped; the case stays).
 PRIVACY_NOTICE_VERSION = env_str("PRIVACY_NOTICE_VERSION", "2026-12")
 REPORTS_IDENTITY_RETENTION_DAYS = int(env_str("REPORTS_IDENTITY_RETENTION_DAYS", "730"))
+# Sign-in records (address, browser, time) are personal data too: kept this long, then purged.
+SIGNIN_LOG_RETENTION_DAYS = int(env_str("SIGNIN_LOG_RETENTION_DAYS", "90"))
 # The transactional outbox: the worker relays it on start and every N seconds (no broker
 # needed); a message failing this many times is dead-lettered (visible in the admin).
 OUTBOX_RELAY_SECONDS = float(env_str("OUTBOX_RELAY_SECONDS", "10"))
@@ -306,6 +325,10 @@ OPEN311_ANONYMOUS_RATE_PER_MINUTE = int(env_str("OPEN311_ANONYMOUS_RATE_PER_MINU
 # An agency enters the ranking only with enough closed cases and ratings to be fair to it.
 STATS_RANKING_MIN_CASES = int(env_str("STATS_RANKING_MIN_CASES", "10"))
 STATS_RANKING_MIN_RATINGS = int(env_str("STATS_RANKING_MIN_RATINGS", "5"))
+# /thong-ke/'s standard periods are rebuilt this often (more below, with the page's limits).
+STATS_SNAPSHOT_SECONDS = int(env_str("STATS_SNAPSHOT_SECONDS", "300"))
+# Retention jobs (identities of closed cases, sign-in records) run this often.
+RETENTION_CHECK_SECONDS = float(env_str("REPORTS_IDENTITY_RETENTION_CHECK_SECONDS", "86400"))
 CELERY_BEAT_SCHEDULE = {
     "reports-deadlines": {
         "task": "reports.tasks.reports_deadlines_check",
@@ -314,11 +337,19 @@ CELERY_BEAT_SCHEDULE = {
     # Wipes reporters' identities of cases closed longer ago than the retention period.
     "reports-identity-retention": {
         "task": "privacy.tasks.identities_retention_purge_task",
-        "schedule": float(env_str("REPORTS_IDENTITY_RETENTION_CHECK_SECONDS", "86400")),
+        "schedule": RETENTION_CHECK_SECONDS,
+    },
+    "signin-log-retention": {
+        "task": "privacy.tasks.signin_logs_purge_task",
+        "schedule": RETENTION_CHECK_SECONDS,
     },
     "reports-idempotency-keys": {
         "task": "reports.tasks.idempotency_keys_purge_task",
         "schedule": float(env_str("REPORTS_IDEMPOTENCY_PURGE_SECONDS", "3600")),
+    },
+    "stats-snapshot": {
+        "task": "stats.tasks.stats_snapshot_refresh_task",
+        "schedule": float(STATS_SNAPSHOT_SECONDS),
     },
     # Low-zoom tiles, heatmaps and hotspots read this summary; it is trusted for 15 minutes.
     "maps-cells": {
@@ -379,3 +410,56 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+
+# --- heavy anonymous pages: statistics snapshot, map export and grid limits ---
+# /thong-ke/ reads the figures of its standard periods (all time, this year, this month) from
+# snapshots rebuilt this often by Celery beat; a snapshot older than STATS_SNAPSHOT_MAX_AGE
+# (beat stopped) is recomputed by one visit. Other periods are computed on a cache miss, kept
+# STATS_CUSTOM_CACHE_SECONDS in Redis; a client (not staff) may cause at most
+# THROTTLE_STATS_CUSTOM_RATE such misses.
+STATS_SNAPSHOT_MAX_AGE = int(env_str("STATS_SNAPSHOT_MAX_AGE", "1800"))
+STATS_CUSTOM_CACHE_SECONDS = int(env_str("STATS_CUSTOM_CACHE_SECONDS", "600"))
+# Exports of more reports than this are refused (413, naming the filters to narrow) before the
+# file is built: anyone but staff, and staff.
+MAPS_EXPORT_PUBLIC_MAX_FEATURES = int(env_str("MAPS_EXPORT_PUBLIC_MAX_FEATURES", "5000"))
+MAPS_EXPORT_MAX_FEATURES = int(env_str("MAPS_EXPORT_MAX_FEATURES", "200000"))
+# Anyone but staff pages the public GeoJSON list this deep at most (OFFSET costs every row
+# skipped); the public map itself never pages, it switches to vector tiles.
+MAPS_GEOJSON_PUBLIC_MAX_DEPTH = int(env_str("MAPS_GEOJSON_PUBLIC_MAX_DEPTH", "20000"))
+# Heatmap and hotspot grids: at most this many hexagons over the area asked for (250 m cells
+# over the whole province are ~59,000; 100 m ones 371,000, 14 s and 0.5 GB for Gi*).
+MAPS_HEX_MAX_CELLS = int(env_str("MAPS_HEX_MAX_CELLS", "65000"))
+
+# --- API tokens and two-factor sign-in ---
+# A token is shown once and stored as a digest; it expires after this many hours (30 days for
+# citizens, 12 hours for staff, whose tokens open more data). A password change, the
+# account's erasure or POST /api/v1/auth/logout-all/ revoke every token of the account.
+PORTAL_TOKEN_TTL_HOURS = int(env_str("PORTAL_TOKEN_TTL_HOURS", "720"))
+PORTAL_STAFF_TOKEN_TTL_HOURS = int(env_str("PORTAL_STAFF_TOKEN_TTL_HOURS", "12"))
+# Signing in again past this many live tokens drops the account's oldest.
+PORTAL_TOKENS_PER_USER = int(env_str("PORTAL_TOKENS_PER_USER", "10"))
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=PORTAL_TOKEN_TTL_HOURS),
+    # The prefix clients already send (DRF's former tokens used it too).
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
+}
+# Two-factor sign-in (TOTP) for the IOC, supervisors and administrators: the name the
+# authenticator app shows, and the base of the wait after a wrong code (1, 2, 4, … seconds).
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Điện Biên - Phản ánh hiện trường")
+OTP_TOTP_THROTTLE_FACTOR = int(env_str("OTP_TOTP_THROTTLE_FACTOR", "1"))
+# The admin never shows an authenticator's secret or QR code (an administrator resets a lost
+# device by deleting it; its owner then enrols again).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# --- production stack (deploy/, make prod): outgoing mail ---
+# settings.production sends through SMTP (DJANGO_EMAIL_BACKEND above switches it); a worker
+# waits at most EMAIL_TIMEOUT seconds for the server, so a dead relay cannot pin it.
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env_str("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(env_str("EMAIL_TIMEOUT", "10"))
+SERVER_EMAIL = env_str("DJANGO_SERVER_EMAIL", DEFAULT_FROM_EMAIL)

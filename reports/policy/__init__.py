@@ -36,6 +36,7 @@ from reports.policy.roles import (
     user_is_planner,
     user_is_staff,
     user_is_supervisor,
+    user_needs_two_factor,
 )
 from reports.policy.visibility import (
     OPEN_Q,
@@ -122,6 +123,7 @@ __all__ = [
     "user_is_officer",
     "user_is_planner",
     "user_is_staff",
+    "user_needs_two_factor",
     "user_is_supervisor",
     "viewer_action_allowed",
     "viewer_action_check",

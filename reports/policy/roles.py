@@ -59,6 +59,16 @@ def user_is_staff(user: AnyUser) -> bool:
     return user_authenticated(user) and (user.is_superuser or user.role != Role.CITIZEN)
 
 
+def user_needs_two_factor(user: AnyUser) -> bool:
+    """Accounts that can read a reporter's identity, or enter the Django admin, sign in with a
+    second factor."""
+    return (
+        user_is_ioc(user)
+        or user_is_supervisor(user)
+        or (user_authenticated(user) and user.is_staff)
+    )
+
+
 def accounts_visible(*, user: AnyUser):
     """Accounts a user may list (the admin): a citizen's account carries their identity, so
     only superusers see citizens'; other staff see staff accounts."""

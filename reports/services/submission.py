@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.gis.geos import Point
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
 from boundaries.models import Edition
@@ -227,7 +227,17 @@ def report_submit(
                 return replay
         raise
     except BaseException:
-        if not committed:
+        if not committed and stored and not _maybe_committed(report.pk):
             media_discard(stored)
         raise
     return SubmitOutcome(report=report, created=True)
+
+
+def _maybe_committed(pk: int) -> bool:
+    """Whether a report whose commit raised may exist after all: a connection that breaks
+    during COMMIT leaves it unknown. Unknown keeps the files: a lost photo cannot be recovered,
+    a stray file can."""
+    try:
+        return Report.objects.filter(pk=pk).exists()
+    except DatabaseError:
+        return True

@@ -6,13 +6,9 @@ go to test-artifacts/.
 """
 
 import contextlib
-import os
-import shutil
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 
 from boundaries.models import Edition
@@ -20,26 +16,16 @@ from boundaries.selectors import commune_locate
 from reports.models import Report, ReporterIdentity, Role, User
 from reports.services import workflow
 from routing_rules.models import Agency, Category
+from tests.browser import ARTIFACTS, chromium_launch, needs_chromium
 from tests.maps.conftest import DBP, MUONG_THANH, XSS
 from tests.reports.factories import AgencyFactory, CategoryFactory, UserFactory
 
 playwright_api = pytest.importorskip("playwright.sync_api")
-CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--headless=new",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
-ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
 PASSWORD = "mat-khau-thu-1"
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed"),
+    needs_chromium,
     pytest.mark.django_db(transaction=True, available_apps=["reports", "routing_rules", "maps"]),
 ]
 
@@ -95,11 +81,6 @@ def add_report(world, point, *, status=Report.Status.PUBLISHED, title="Rác th�
     return report
 
 
-def launch(p):
-    ARTIFACTS.mkdir(exist_ok=True)
-    return p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-
-
 def login(page, base, username):
     page.goto(base + "/dang-nhap/")
     page.fill("[name=username]", username)
@@ -114,7 +95,7 @@ def test_public_map_shows_boundaries_and_pins_and_escapes_titles(live_server, wo
     add_report(world, DBP, title="Ẩn", hidden=True, hidden_reason="Vi phạm.")
     errors, dialogs = [], []
     with playwright_api.sync_playwright() as p:
-        browser = launch(p)
+        browser = chromium_launch(p)
         page = browser.new_page(viewport={"width": 390, "height": 844})  # phone-sized
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
@@ -153,7 +134,7 @@ def test_public_map_shows_boundaries_and_pins_and_escapes_titles(live_server, wo
 def test_citizen_drops_pin_then_the_right_officer_sees_it(live_server, world):
     errors = []
     with playwright_api.sync_playwright() as p:
-        browser = launch(p)
+        browser = chromium_launch(p)
         page = browser.new_page(viewport={"width": 1200, "height": 1100})
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         login(page, live_server.url, "bd-dan")
@@ -185,7 +166,7 @@ def test_citizen_drops_pin_then_the_right_officer_sees_it(live_server, world):
     )
 
     with playwright_api.sync_playwright() as p:
-        browser = launch(p)
+        browser = chromium_launch(p)
         page = browser.new_page(viewport={"width": 1200, "height": 900})
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         login(page, live_server.url, "bd-canbo")
@@ -213,7 +194,7 @@ def test_planner_heatmap_and_hotspot_layers_render(live_server, world):
         add_report(world, point, status=Report.Status.ASSIGNED)
     errors = []
     with playwright_api.sync_playwright() as p:
-        browser = launch(p)
+        browser = chromium_launch(p)
         page = browser.new_page(viewport={"width": 1200, "height": 900})
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         login(page, live_server.url, "bd-quyhoach")
@@ -261,7 +242,7 @@ def test_public_map_switches_to_vector_tiles_when_there_are_too_many_pins(
     add_report(world, DBP, status=Report.Status.SUBMITTED)
     errors, dialogs = [], []
     with playwright_api.sync_playwright() as p:
-        browser = launch(p)
+        browser = chromium_launch(p)
         page = browser.new_page(viewport={"width": 1200, "height": 900})
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
@@ -293,9 +274,11 @@ def test_public_map_switches_to_vector_tiles_when_there_are_too_many_pins(
 
         # The resolved-items overlay toggles the tile points too.
         page.get_by_text("Phản ánh đã có kết quả").click()
+        # Tiles reload one by one: wait for the whole remaining set, not the first tile.
         page.wait_for_function(
             f"() => {{ const s = ({FEATURES_JS})(); return s && "
-            "!Object.values(s).includes('published') && Object.keys(s).length > 0; }"
+            "!Object.values(s).includes('published') && "
+            f"Object.keys(s).length >= {len(shown) - 3}; }}"
         )
         remaining = page.evaluate(FEATURES_JS)
         browser.close()
@@ -314,7 +297,7 @@ def test_public_map_keeps_the_newest_filter_when_an_older_response_arrives_late(
     add_report(world, MUONG_THANH, status=Report.Status.IN_PROGRESS, title="Đang sửa")
     held, errors = [], []
     with playwright_api.sync_playwright() as p:
-        browser = launch(p)
+        browser = chromium_launch(p)
         page = browser.new_page(viewport={"width": 1200, "height": 900})
         page.on("pageerror", lambda exc: errors.append(str(exc)))
 
@@ -352,7 +335,7 @@ def test_public_map_reports_failed_requests_in_the_status_line(live_server, worl
     failure = {"mode": "error"}
     errors = []
     with playwright_api.sync_playwright() as p:
-        browser = launch(p)
+        browser = chromium_launch(p)
         page = browser.new_page(viewport={"width": 1200, "height": 900})
         page.on("pageerror", lambda exc: errors.append(str(exc)))
 

@@ -8,9 +8,7 @@ page's Content-Security-Policy must stop it from loading or sending anything.
 import base64
 import hashlib
 import json
-import os
 import re
-import shutil
 import threading
 from html.parser import HTMLParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -20,6 +18,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from tests.browser import chromium_launch, needs_chromium
 from tests.maps.conftest import DBP
 
 pytestmark = pytest.mark.django_db
@@ -143,16 +142,6 @@ def test_download_response_sends_the_policy_as_a_header(client, planner, payload
 
 # --- In Chromium -----------------------------------------------------------------------------
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--headless=new",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 WATCH = """
 window.__violations = [];
 document.addEventListener("securitypolicyviolation", (e) =>
@@ -207,13 +196,13 @@ def _open(browser, url, **context_options):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed")
+@needs_chromium
 def test_payload_titles_show_as_text_and_run_nothing_in_chromium(report_file, listener):
     playwright_api = pytest.importorskip("playwright.sync_api")
     expect = playwright_api.expect
     url, hits = listener
     with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = chromium_launch(p)
         page, seen = _open(browser, report_file.as_uri())
         assert seen["dialogs"] == []
         assert page.evaluate("window.__pwned") is None

@@ -3,9 +3,6 @@ lose no notification; once Redis is back and a worker runs, every pending messag
 exactly once. A real redis-server process of the test's own is stopped and started."""
 
 import shutil
-import socket
-import subprocess
-import time
 import uuid
 
 import pytest
@@ -17,6 +14,7 @@ from gis_portal.celery import app
 from outbox.models import OutboxMessage
 from outbox.tasks import relay_loop
 from reports.models import Media, Notification, Report
+from tests.processes import RedisProcess
 from tests.reports.conftest import DBP
 from tests.reports.factories import UserFactory
 from tests.reports.media_samples import gps_jpeg
@@ -28,40 +26,6 @@ pytestmark = [
         transaction=True, available_apps=["outbox", "reports", "django.contrib.auth"]
     ),
 ]
-
-
-class RedisProcess:
-    def __init__(self, folder):
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            self.port = sock.getsockname()[1]
-        self.folder = folder
-        self.process = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", str(self.folder)],
-            stdout=subprocess.DEVNULL,
-        )  # fmt: skip
-        for _ in range(100):
-            if (
-                subprocess.run(
-                    ["redis-cli", "-p", str(self.port), "ping"], capture_output=True
-                ).stdout.strip()
-                == b"PONG"
-            ):  # noqa: E501
-                return
-            time.sleep(0.05)
-        raise RuntimeError("redis-server did not start")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=10)
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ import json
 from datetime import timedelta
 
 import pytest
+from axes.models import AccessAttempt, AccessLog
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -49,7 +50,8 @@ def test_the_export_holds_everything_about_the_citizen_and_nothing_of_others(
     citizen.comment_add(actor=reporter, report=report, body="Vẫn còn rác.")
     citizen.identity_consent_grant(actor=reporter, report=report)
     submit(user=stranger, full_name="Người Khác", phone="0900000001")
-    client.force_login(reporter)
+    _sign_in(client, stranger.username, "sai")
+    _sign_in(client, reporter.username, "mat-khau-thu-1")
     response = client.get(reverse("privacy:account-export"))
     assert response["Content-Disposition"].startswith("attachment")
     data = json.loads(response.content)
@@ -60,6 +62,7 @@ def test_the_export_holds_everything_about_the_citizen_and_nothing_of_others(
     assert data["identity_consents"][0]["agency"] == ubnd_dbp.name
     assert data["processing_consents"][0]["context"] == "submit"
     assert data["notifications"]  # the assignment was notified
+    assert [s["address"] for s in data["signins"]] == ["127.0.0.1"]
     assert "Người Khác" not in response.content.decode()
     api = client.get(reverse("me-data"))
     assert api.status_code == 200 and json.loads(api.content)["reports"] == data["reports"]
@@ -136,3 +139,26 @@ def test_retention_wipes_identities_of_long_closed_cases_only(submit, settings, 
 def test_the_privacy_notice_page_exists_in_plain_vietnamese(client):
     page = client.get(reverse("privacy:notice")).content.decode()
     assert "Luật Bảo vệ dữ liệu cá nhân" in page and "Quyền của bạn" in page
+
+
+def _sign_in(client, username: str, password: str) -> None:
+    client.post(reverse("reports-web:login"), {"username": username, "password": password})
+
+
+def test_signin_records_are_purged_after_their_retention_period(client, reporter, settings):
+    settings.SIGNIN_LOG_RETENTION_DAYS = 90
+    _sign_in(client, reporter.username, "mat-khau-thu-1")
+    _sign_in(client, reporter.username, "sai")
+    assert AccessLog.objects.count() == 1 and AccessAttempt.objects.count() == 1
+    assert privacy.signin_logs_purge() == 0  # fresh records stay
+    later = timezone.now() + timedelta(days=91)
+    assert privacy.signin_logs_purge(now=later) == 2
+    assert not AccessLog.objects.exists() and not AccessAttempt.objects.exists()
+
+
+def test_erasure_removes_the_citizens_signin_records(client, reporter, stranger):
+    _sign_in(client, reporter.username, "mat-khau-thu-1")
+    _sign_in(client, stranger.username, "sai")
+    privacy.user_erase(user=reporter, password="mat-khau-thu-1")
+    assert list(AccessLog.objects.values_list("username", flat=True)) == []
+    assert list(AccessAttempt.objects.values_list("username", flat=True)) == [stranger.username]

@@ -4,24 +4,18 @@ Runs against the live test server with committed data, limited to this app's tab
 session's boundary data survives the flush; routing rows are removed by hand.
 """
 
-import os
-import shutil
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 
 from reports.models import Report, User
 from routing_rules.models import Agency, Category
+from tests.browser import ARTIFACTS, chromium_launch, needs_chromium
 from tests.reports.factories import AgencyFactory, CategoryFactory, UserFactory
 
 playwright_api = pytest.importorskip("playwright.sync_api")
-CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
-ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed"),
+    needs_chromium,
     pytest.mark.django_db(transaction=True, available_apps=["reports"]),
 ]
 
@@ -46,7 +40,7 @@ def test_citizen_drops_pin_and_files_report(live_server, rows, settings, tmp_pat
     # Django refuses ORM calls while Playwright's event loop runs in this thread:
     # every database read happens before or after the browser session.
     with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        browser = chromium_launch(p)
         page = browser.new_page(viewport={"width": 1100, "height": 1300})
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         page.goto(live_server.url + "/dang-nhap/")
@@ -72,7 +66,6 @@ def test_citizen_drops_pin_and_files_report(live_server, rows, settings, tmp_pat
         heading = page.locator("h1").inner_text()
         page.wait_for_function("() => document.querySelectorAll('#map path').length > 10")
         detail_credit = page.locator("#map .map-credit").inner_text()
-        ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "reports-detail.png"), full_page=True)
         browser.close()
 
@@ -87,7 +80,7 @@ def test_citizen_drops_pin_and_files_report(live_server, rows, settings, tmp_pat
 def test_submit_page_reports_a_failed_boundary_request_under_the_map(live_server, rows):
     errors: list[str] = []
     with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        browser = chromium_launch(p)
         page = browser.new_page(viewport={"width": 1100, "height": 1300})
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         page.route("**/boundaries/**", lambda route: route.fulfill(status=503, body=""))
@@ -100,7 +93,6 @@ def test_submit_page_reports_a_failed_boundary_request_under_the_map(live_server
             "() => document.getElementById('location-status').textContent.includes('ranh giới')"
         )
         message = page.locator("#location-status").inner_text()
-        ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "reports-submit-error.png"))
         browser.close()
     assert errors == []

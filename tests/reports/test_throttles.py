@@ -62,6 +62,10 @@ def test_the_configured_rates():
         "photo-location": "20/minute",
         "nearby": "60/minute",
         "maps-export": "10/hour",
+        "stats-custom": "20/hour",
+        "maps-geojson": "120/minute",
+        "maps-export-staff": "60/hour",
+        "maps-html-report": "30/hour",
     }
 
 

@@ -1,0 +1,98 @@
+"""Every figure of the statistics page for one period, and where a computed copy is kept.
+
+Grouping every report takes seconds, so the public page is served from copies: a StatsSnapshot
+row per standard period (all time, this year, this month), rebuilt by Celery beat, and a copy
+per other period in the Redis cache for a few minutes (stats.services writes both).
+"""
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import timezone
+from redis.exceptions import RedisError
+
+from stats.models import StatsSnapshot
+from stats.ranking import agency_ranking_of
+from stats.selectors import DIMENSIONS, StatsFilters, stats_by, stats_totals
+
+CACHE_PREFIX = "stats:summary:"
+
+
+@dataclass(frozen=True)
+class StatsSummary:
+    """Totals, rows per dimension and the agency ranking of one period, as of `computed_at`."""
+
+    filters: StatsFilters
+    computed_at: datetime
+    payload: dict
+
+    @property
+    def totals(self) -> dict:
+        return self.payload["totals"]
+
+    def rows(self, dimension: str) -> list[dict]:
+        return self.payload["by"][dimension]
+
+    @property
+    def ranking(self) -> list[dict]:
+        return self.payload["ranking"]
+
+
+def stats_summary_compute(*, filters: StatsFilters, now: datetime | None = None) -> StatsSummary:
+    """The live figures: one grouped query per dimension and one for the totals."""
+    now = now or timezone.now()
+    by = {name: stats_by(dimension=name, filters=filters, now=now) for name in DIMENSIONS}
+    payload = {
+        "totals": stats_totals(filters=filters, now=now),
+        "by": by,
+        "ranking": agency_ranking_of(by["agency"]),
+    }
+    # Stored as JSON: the copy read back must equal what was computed, types included.
+    payload = json.loads(json.dumps(payload, cls=DjangoJSONEncoder))
+    return StatsSummary(filters=filters, computed_at=now, payload=payload)
+
+
+def stats_period_list(*, today: date | None = None) -> list[tuple[str, StatsFilters]]:
+    """The standard periods with their labels: all time, this calendar year, this month (on
+    1 January the last two are one period)."""
+    today = today or timezone.localdate()
+    return [
+        ("Toàn thời gian", StatsFilters()),
+        ("Năm nay", StatsFilters(date_from=today.replace(month=1, day=1))),
+        ("Tháng này", StatsFilters(date_from=today.replace(day=1))),
+    ]
+
+
+def stats_periods(*, today: date | None = None) -> dict[str, StatsFilters]:
+    """The standard periods by key ("from..to")."""
+    return {period.key: period for _, period in stats_period_list(today=today)}
+
+
+def stats_snapshot_stale(snapshot: StatsSnapshot, *, now: datetime | None = None) -> bool:
+    """Older than STATS_SNAPSHOT_MAX_AGE seconds: the beat refresh has not run for a while."""
+    now = now or timezone.now()
+    return snapshot.computed_at < now - timedelta(seconds=settings.STATS_SNAPSHOT_MAX_AGE)
+
+
+def stats_snapshot_get(*, filters: StatsFilters) -> StatsSnapshot | None:
+    return StatsSnapshot.objects.filter(key=filters.key).first()
+
+
+def stats_summary_of(snapshot: StatsSnapshot, filters: StatsFilters) -> StatsSummary:
+    return StatsSummary(filters=filters, computed_at=snapshot.computed_at, payload=snapshot.payload)
+
+
+def stats_cache_key(filters: StatsFilters) -> str:
+    return CACHE_PREFIX + filters.key
+
+
+def stats_summary_cached(*, filters: StatsFilters) -> StatsSummary | None:
+    """The cached copy of a period's figures, if any (none when Redis cannot be read)."""
+    try:
+        return cache.get(stats_cache_key(filters))
+    except RedisError:
+        return None

@@ -1,0 +1,127 @@
+"""Real server processes of a test's own, for the fault tests that stop, kill and restart them:
+a redis-server and a PostgreSQL 15 cluster, each on a free port, never the shared ones."""
+
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class RedisProcess:
+    def __init__(self, folder):
+        if shutil.which("redis-server") is None:
+            raise RuntimeError("redis-server is not installed (scripts/setup.sh installs it)")
+        self.port = free_port()
+        self.folder = folder
+        self.process = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", str(self.folder)],
+            stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+        for _ in range(100):
+            ping = subprocess.run(["redis-cli", "-p", str(self.port), "ping"], capture_output=True)
+            if ping.stdout.strip() == b"PONG":
+                return
+            time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+    def stop_if_running(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.stop()
+
+
+class PostgresCluster:
+    """A cluster in a temporary folder (data, socket and log), trust authentication for its one
+    superuser, listening on 127.0.0.1 at a free port. PostgreSQL refuses to run as root, so as
+    root the server tools run as the `postgres` account, which then owns the folder."""
+
+    user = "portal"
+
+    def __init__(self):
+        if not (PG_BIN / "initdb").exists():
+            raise RuntimeError(f"{PG_BIN}/initdb is missing (scripts/setup.sh installs PG 15)")
+        self.folder = Path(tempfile.mkdtemp(prefix="pg-own-"))
+        self.port = free_port()
+        self.data = self.folder / "data"
+        self.as_owner: list[str] = []
+        if os.geteuid() == 0:
+            owner = pwd.getpwnam("postgres")
+            os.chown(self.folder, owner.pw_uid, owner.pw_gid)
+            self.as_owner = ["runuser", "-u", "postgres", "--"]
+
+    def _tool(self, name: str, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [*self.as_owner, str(PG_BIN / name), *args],
+            cwd=self.folder,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=60,
+        )
+
+    def init(self) -> None:
+        self._tool("initdb", "-D", str(self.data), "-U", self.user, "--auth=trust", "-E", "UTF8",
+                   "--locale=C.UTF-8", "--no-sync")  # fmt: skip
+
+    def start(self) -> None:
+        options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1"
+        self._tool("pg_ctl", "-D", str(self.data), "-l", str(self.folder / "server.log"),
+                   "-o", options, "-w", "-t", "60", "start")  # fmt: skip
+
+    def kill(self) -> None:
+        """As a crash: every backend is killed at once, no checkpoint; the next start replays
+        the write-ahead log."""
+        self._tool("pg_ctl", "-D", str(self.data), "-m", "immediate", "stop")
+
+    def running(self) -> bool:
+        status = subprocess.run(
+            [*self.as_owner, str(PG_BIN / "pg_ctl"), "-D", str(self.data), "status"],
+            cwd=self.folder,
+            capture_output=True,
+        )
+        return status.returncode == 0
+
+    def createdb(self, name: str) -> None:
+        self._tool("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", self.user, name)
+
+    def env(self, name: str) -> dict[str, str]:
+        """The portal's database settings (gis_portal/settings/base.py) for database `name`."""
+        return {
+            "DB_HOST": "127.0.0.1",
+            "DB_PORT": str(self.port),
+            "DB_NAME": name,
+            "DB_USER": self.user,
+            "DB_PASSWORD": "trust-authentication",
+        }
+
+    def log(self) -> str:
+        path = self.folder / "server.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+    def remove(self) -> None:
+        if self.data.exists() and self.running():
+            self.kill()
+        shutil.rmtree(self.folder, ignore_errors=True)
