@@ -6,18 +6,23 @@ candidate columns) gives the same (i, j) as intersecting it with ST_HexagonGrid,
 spatial join, so aggregating a million points is one sequential GROUP BY (maps.sql.hexgrid).
 """
 
+from __future__ import annotations
+
 import json
 import math
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import numpy as np
 from django.conf import settings
 from django.db import connection
 
 from boundaries.selectors import unit_list
 from maps.errors import GridTooFine, thousands
 from maps.sql import hexgrid as sql
+
+if TYPE_CHECKING:  # numpy and scipy load with the first hotspot request, not in every worker
+    import numpy as np
 
 SQRT3 = 3**0.5
 # Cell size (hexagon edge, metres) by web-map zoom: about 20–40 screen pixels per cell.
@@ -38,7 +43,7 @@ def metric_srid() -> int:
 
 def cell_centres(i: np.ndarray, j: np.ndarray, size: float) -> tuple[np.ndarray, np.ndarray]:
     h = size * SQRT3
-    return 1.5 * size * i, h * j + h / 2 * (np.abs(i) % 2)
+    return 1.5 * size * i, h * j + h / 2 * (abs(i) % 2)
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,7 @@ class StudyArea:
 
 @lru_cache(maxsize=16)
 def _study_area(edition_id: int, province_code: str, size: float) -> StudyArea:
+    import numpy as np
     from scipy import sparse
     from scipy.spatial import cKDTree
 

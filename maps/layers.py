@@ -1,16 +1,23 @@
-"""Planners' analysis layers: pending-case heatmap, Gi* hotspots, per-unit choropleths."""
+"""Planners' analysis layers: pending-case heatmap, Gi* hotspots, per-unit choropleths.
+
+numpy and scipy (Gi*) are imported by the hotspot functions, not here: every web worker loads
+this module with the URLs, and only hotspot requests need them (about 60 MB of memory)."""
+
+from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
-import numpy as np
 from django.contrib.gis.db.models import GeometryField
 from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.db.models import Func, Value
 
 from boundaries.selectors import unit_list
 from maps import cells, hexgrid
-from maps.hotspots import gi_star
 from maps.selectors import MapFilters, map_reports_sql, map_unit_stats
+
+if TYPE_CHECKING:
+    import numpy as np
 
 CHOROPLETH_SIMPLIFY_DEG = 0.0005
 
@@ -44,6 +51,10 @@ def hotspot_cells(
     *, reports, size: float, filters: MapFilters | None = None
 ) -> tuple[hexgrid.StudyArea, np.ndarray, object]:
     """Counts on every study-area cell (zeros included) and the Gi* result for them."""
+    import numpy as np
+
+    from maps.hotspots import gi_star
+
     area = hexgrid.study_area(size=size)
     counts = np.zeros(len(area.i))
     rows = _hex_rows(reports=reports, size=size, filters=filters, klasses=cells.ALL_KLASSES)
@@ -61,6 +72,8 @@ def hotspot_layer(
     filters: MapFilters | None = None,
     include_insignificant: bool = False,
 ) -> dict:
+    import numpy as np
+
     area, counts, result = hotspot_cells(reports=reports, size=size, filters=filters)
     keep = np.arange(len(counts)) if include_insignificant else np.nonzero(result.level)[0]
     hexagons = [
