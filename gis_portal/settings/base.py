@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "stats",
     "privacy",
     "devtools",
+    "operations",
 ]
 
 MIDDLEWARE = [
@@ -463,3 +464,11 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = int(env_str("EMAIL_TIMEOUT", "10"))
 SERVER_EMAIL = env_str("DJANGO_SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+
+# --- backups (manage.py backup_create / backup_prune / backup_restore; README, "Backups") ---
+# Each backup is a folder here (database dump, media archive, manifest); keep it on another
+# disk than the database and media, and copy it off the machine.
+BACKUP_DIR = Path(env_str("BACKUP_DIR", str(BASE_DIR / "var" / "backups")))
+# Pruning keeps the newest backup of each of the last N days that have one, and of N weeks.
+BACKUP_KEEP_DAILY = int(env_str("BACKUP_KEEP_DAILY", "7"))
+BACKUP_KEEP_WEEKLY = int(env_str("BACKUP_KEEP_WEEKLY", "4"))
