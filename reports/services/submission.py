@@ -2,13 +2,14 @@
 
 import hashlib
 import json
+import time
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.gis.geos import Point
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 
 from boundaries.models import Edition
@@ -36,6 +37,8 @@ from reports.services.privacy import processing_consent_record
 from routing_rules.models import Category
 
 SCOPE = "report_submit"
+# How long a submission whose COMMIT broke asks the database whether it went through.
+COMMIT_CHECK_SECONDS = 10
 
 
 @dataclass(frozen=True)
@@ -149,6 +152,7 @@ def report_submit(
     prepared = media_prepare(files)
 
     stored: list[str] = []
+    committing: list[bool] = []
     committed: list[bool] = []
     try:
         with transaction.atomic():
@@ -216,6 +220,7 @@ def report_submit(
                 to_status=Report.Status.SUBMITTED,
                 data={"urgent": urgent},
             )
+            committing.append(True)  # what fails from here on is the COMMIT itself
     except IntegrityError:
         media_discard(stored)
         # A concurrent retry with the same key won the race: answer with its report.
@@ -227,17 +232,25 @@ def report_submit(
                 return replay
         raise
     except BaseException:
-        if not committed and stored and not _maybe_committed(report.pk):
+        if not committed and stored and not (committing and _maybe_committed(report.pk)):
             media_discard(stored)
         raise
     return SubmitOutcome(report=report, created=True)
 
 
 def _maybe_committed(pk: int) -> bool:
-    """Whether a report whose commit raised may exist after all: a connection that breaks
-    during COMMIT leaves it unknown. Unknown keeps the files: a lost photo cannot be recovered,
-    a stray file can."""
-    try:
-        return Report.objects.filter(pk=pk).exists()
-    except DatabaseError:
-        return True
+    """Whether a report whose COMMIT raised may exist after all (a connection that breaks
+    during COMMIT leaves it unknown; a failure before it rolled back for sure). The database
+    is asked again on a new connection for a few seconds, as a restarted server is back by
+    then; still unknown keeps the files: a lost photo cannot be recovered, a stray file can."""
+    if connection.in_atomic_block:
+        return True  # the caller's transaction decides, and it is broken: keep them
+    deadline = time.monotonic() + COMMIT_CHECK_SECONDS
+    while True:
+        try:
+            return Report.objects.filter(pk=pk).exists()
+        except DatabaseError:
+            connection.close()
+            if time.monotonic() >= deadline:
+                return True
+            time.sleep(0.5)
