@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from gis_portal.health import healthz
 from gis_portal.signin import TokenLoginView, TokenLogoutAllView, TokenLogoutView
+from operations.metrics import metrics
 
 api_v1 = [
     # Watched by the login lockout and limited per client address.
@@ -27,6 +28,7 @@ api_docs = csp_update({"style-src": ["'unsafe-inline'"], "img-src": ["data:"]})(
 urlpatterns = [
     # For load balancers and `make prod`: no auth, no throttle, exempt from the HTTPS redirect.
     path("healthz", healthz, name="healthz"),
+    path("metrics", metrics, name="metrics"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -1,7 +1,7 @@
 """Reads of reports, always scoped by the reports policy to what the asking user may see."""
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import BooleanField, Count, FloatField, Q, QuerySet
@@ -9,6 +9,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from reports import policy, sql
+from reports.deadlines import overdue_q
 from reports.errors import ReportNotFound
 from reports.models import Media, Notification, Report, User
 
@@ -146,3 +147,10 @@ def report_stats(*, user: User) -> dict:
         "overdue": reports.filter(policy.OPEN_Q, is_overdue=True).count(),
         "hidden": reports.filter(hidden=True).count(),
     }
+
+
+def report_status_counts(*, now: datetime | None = None) -> dict:
+    """Reports per status and overdue now, for the operators' metrics (two grouped queries)."""
+    now = now or timezone.now()
+    by_status = dict(Report.objects.values_list("status").annotate(n=Count("pk")).order_by())
+    return {"by_status": by_status, "overdue": Report.objects.filter(overdue_q(now=now)).count()}
