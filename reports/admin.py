@@ -31,6 +31,19 @@ def rendered(response, key: str):
     return (getattr(response, "context_data", None) or {}).get(key)
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """A record no one edits in the admin, superusers included."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ReadAuditedAdmin(admin.ModelAdmin):
     """Writes down every page showing someone's account data, whoever opens it (superusers
     included). The entry is written before the page is rendered, so no unrecorded read
@@ -320,7 +333,7 @@ class NotificationAdmin(SuperuserOnlyAdmin):
 
 
 @admin.register(models.AuditLog)
-class AuditLogAdmin(ConfidentialAdmin):
+class AuditLogAdmin(ReadOnlyAdmin, ConfidentialAdmin):
     """The audit log is evidence: nobody edits or deletes it here, superusers included."""
 
     list_display = ["action", "report", "actor", "reason", "created_at"]
@@ -345,15 +358,6 @@ class AuditLogAdmin(ConfidentialAdmin):
     def has_view_permission(self, request, obj=None):
         return self.has_module_permission(request) and super().has_view_permission(request, obj)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(models.IdempotencyKey)
 class IdempotencyKeyAdmin(SuperuserOnlyAdmin):
@@ -365,7 +369,7 @@ admin.site.unregister(AuthToken)
 
 
 @admin.register(AuthToken)
-class AuthTokenAdmin(ReadAuditedAdmin):
+class AuthTokenAdmin(ReadOnlyAdmin, ReadAuditedAdmin):
     """An API token is a credential, whoever owns it: the list says whose tokens exist and when
     they expire (audited) and nothing else. The digest is the row's key, so no page links to a
     row (its URL would carry it) and no form or action exists; tokens are revoked by their
@@ -385,12 +389,3 @@ class AuthTokenAdmin(ReadAuditedAdmin):
 
     def has_view_permission(self, request, obj=None):
         return obj is None and super().has_view_permission(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
