@@ -1,30 +1,10 @@
 """Settings shared by every environment; each value can be overridden from the environment."""
 
-import os
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
-BASE_DIR = Path(__file__).resolve().parent.parent.parent
-
-
-def env_str(name: str, default: str) -> str:
-    return os.environ.get(name, default)
-
-
-def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: list[str]) -> list[str]:
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return [item.strip() for item in value.split(",") if item.strip()]
-
+from .env import BASE_DIR, env_bool, env_list, env_str
 
 # The development key is public: production.py refuses to start with it.
 DEVELOPMENT_SECRET_KEY = "insecure-local-development-key"
@@ -412,47 +392,6 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# --- heavy anonymous pages: statistics snapshot, map export and grid limits ---
-# /thong-ke/ reads the figures of its standard periods (all time, this year, this month) from
-# snapshots rebuilt this often by Celery beat; a snapshot older than STATS_SNAPSHOT_MAX_AGE
-# (beat stopped) is recomputed by one visit. Other periods are computed on a cache miss, kept
-# STATS_CUSTOM_CACHE_SECONDS in Redis; a client (not staff) may cause at most
-# THROTTLE_STATS_CUSTOM_RATE such misses.
-STATS_SNAPSHOT_MAX_AGE = int(env_str("STATS_SNAPSHOT_MAX_AGE", "1800"))
-STATS_CUSTOM_CACHE_SECONDS = int(env_str("STATS_CUSTOM_CACHE_SECONDS", "600"))
-# Exports of more reports than this are refused (413, naming the filters to narrow) before the
-# file is built: anyone but staff, and staff.
-MAPS_EXPORT_PUBLIC_MAX_FEATURES = int(env_str("MAPS_EXPORT_PUBLIC_MAX_FEATURES", "5000"))
-MAPS_EXPORT_MAX_FEATURES = int(env_str("MAPS_EXPORT_MAX_FEATURES", "200000"))
-# Anyone but staff pages the public GeoJSON list this deep at most (OFFSET costs every row
-# skipped); the public map itself never pages, it switches to vector tiles.
-MAPS_GEOJSON_PUBLIC_MAX_DEPTH = int(env_str("MAPS_GEOJSON_PUBLIC_MAX_DEPTH", "20000"))
-# Heatmap and hotspot grids: at most this many hexagons over the area asked for (250 m cells
-# over the whole province are ~59,000; 100 m ones 371,000, 14 s and 0.5 GB for Gi*).
-MAPS_HEX_MAX_CELLS = int(env_str("MAPS_HEX_MAX_CELLS", "65000"))
-
-# --- API tokens and two-factor sign-in ---
-# A token is shown once and stored as a digest; it expires after this many hours (30 days for
-# citizens, 12 hours for staff, whose tokens open more data). A password change, the
-# account's erasure or POST /api/v1/auth/logout-all/ revoke every token of the account.
-PORTAL_TOKEN_TTL_HOURS = int(env_str("PORTAL_TOKEN_TTL_HOURS", "720"))
-PORTAL_STAFF_TOKEN_TTL_HOURS = int(env_str("PORTAL_STAFF_TOKEN_TTL_HOURS", "12"))
-# Signing in again past this many live tokens drops the account's oldest.
-PORTAL_TOKENS_PER_USER = int(env_str("PORTAL_TOKENS_PER_USER", "10"))
-REST_KNOX = {
-    "TOKEN_TTL": timedelta(hours=PORTAL_TOKEN_TTL_HOURS),
-    # The prefix clients already send (DRF's former tokens used it too).
-    "AUTH_HEADER_PREFIX": "Token",
-    "AUTO_REFRESH": False,
-}
-# Two-factor sign-in (TOTP) for the IOC, supervisors and administrators: the name the
-# authenticator app shows, and the base of the wait after a wrong code (1, 2, 4, … seconds).
-OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Điện Biên - Phản ánh hiện trường")
-OTP_TOTP_THROTTLE_FACTOR = int(env_str("OTP_TOTP_THROTTLE_FACTOR", "1"))
-# The admin never shows an authenticator's secret or QR code (an administrator resets a lost
-# device by deleting it; its owner then enrols again).
-OTP_ADMIN_HIDE_SENSITIVE_DATA = True
-
 # --- production stack (deploy/, make prod): outgoing mail ---
 # settings.production sends through SMTP (DJANGO_EMAIL_BACKEND above switches it); a worker
 # waits at most EMAIL_TIMEOUT seconds for the server, so a dead relay cannot pin it.
@@ -465,15 +404,7 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = int(env_str("EMAIL_TIMEOUT", "10"))
 SERVER_EMAIL = env_str("DJANGO_SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
-# --- backups (manage.py backup_create / backup_prune / backup_restore; README, "Backups") ---
-# Each backup is a folder here (database dump, media archive, manifest); keep it on another
-# disk than the database and media, and copy it off the machine.
-BACKUP_DIR = Path(env_str("BACKUP_DIR", str(BASE_DIR / "var" / "backups")))
-# Pruning keeps the newest backup of each of the last N days that have one, and of N weeks.
-BACKUP_KEEP_DAILY = int(env_str("BACKUP_KEEP_DAILY", "7"))
-BACKUP_KEEP_WEEKLY = int(env_str("BACKUP_KEEP_WEEKLY", "4"))
-
-# --- operators' metrics (/metrics, Prometheus text format) ---
-# Readable from these client addresses, or with `Authorization: Bearer <METRICS_TOKEN>`.
-METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", ["127.0.0.1", "::1"])
-METRICS_TOKEN = env_str("METRICS_TOKEN", "")
+# Topics of their own, each declared once in its module.
+from .accounts import *  # noqa: E402, F403
+from .limits import *  # noqa: E402, F403
+from .operations import *  # noqa: E402, F403

@@ -9,7 +9,8 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DEVELOPMENT_SECRET_KEY, env_bool, env_list, env_str
+from .base import DEVELOPMENT_SECRET_KEY
+from .env import env_bool, env_list, env_str
 
 DEBUG = False
 if os.environ.get("DJANGO_SECRET_KEY", DEVELOPMENT_SECRET_KEY) == DEVELOPMENT_SECRET_KEY:

@@ -1,7 +1,7 @@
 """Test settings: the same real PostGIS and Redis as local, fast hashing, eager tasks."""
 
 from .base import *  # noqa: F403
-from .base import env_bool, env_str
+from .env import env_bool, env_str
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
