@@ -3,12 +3,14 @@
 import math
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from django.conf import settings
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from boundaries.index import NO_EDITION, OUTSIDE, Contains, index_locate
 from boundaries.models import AdminUnit, Edition
 from boundaries.sql import (
     EDITION_AT_SQL,
@@ -38,6 +40,7 @@ class Location:
     method: str  # "contains" or "nearest"
     distance_m: float
     edition: str
+    edition_id: int
 
 
 class LocateError(Exception):
@@ -84,7 +87,14 @@ def _location(row, *, method: str, distance_m: float) -> Location:
         method=method,
         distance_m=distance_m,
         edition=row[15],
+        edition_id=row[16],
     )
+
+
+@lru_cache(maxsize=4096)
+def _contains(row: tuple) -> Location:
+    """The (immutable) answer for a commune found by the index: one per row, not per lookup."""
+    return _location(row, method="contains", distance_m=0.0)
 
 
 def edition_at(*, at: date | None = None) -> Edition | None:
@@ -98,14 +108,37 @@ def edition_at(*, at: date | None = None) -> Edition | None:
     )
 
 
+def _no_edition(at: date) -> LocateError:
+    return LocateError(f"Không có bộ ranh giới hành chính nào có hiệu lực vào ngày {at:%d/%m/%Y}.")
+
+
+def _outside() -> LocateError:
+    return LocateError("Vị trí nằm ngoài địa bàn tiếp nhận phản ánh.")
+
+
 def commune_locate(*, lon: float, lat: float, at: date | None = None) -> Location:
     """Province, former district and commune that must handle a point (WGS 84).
 
     Uses the edition valid on `at` (default today). A point in the province outline but in
     none of its communes (the dataset's border slivers) goes to the nearest commune within
     BOUNDARIES_SLIVER_TOLERANCE_M. Raises LocateError for a point outside the served area.
+    Answered from the in-process index (boundaries.index) when it is on and sure to answer
+    as PostGIS would, else by commune_locate_postgis.
     """
     at = at or timezone.localdate()
+    if settings.BOUNDARIES_INDEX_ENABLED:
+        decision = index_locate(lon=lon, lat=lat, at=at)
+        if isinstance(decision, Contains):
+            return _contains(decision.row)
+        if decision is NO_EDITION:
+            raise _no_edition(at)
+        if decision is OUTSIDE:
+            raise _outside()
+    return commune_locate_postgis(lon=lon, lat=lat, at=at)
+
+
+def commune_locate_postgis(*, lon: float, lat: float, at: date) -> Location:
+    """commune_locate answered by PostGIS alone: the reference the index is tested against."""
     served = list(settings.BOUNDARIES_SERVED_PROVINCES)
     params = {"lon": lon, "lat": lat, "at": at, "served": served}
     row = _fetchone(LOCATE_SQL, params)
@@ -114,9 +147,7 @@ def commune_locate(*, lon: float, lat: float, at: date | None = None) -> Locatio
 
     edition_row = _fetchone(EDITION_AT_SQL, params)
     if edition_row is None:
-        raise LocateError(
-            f"Không có bộ ranh giới hành chính nào có hiệu lực vào ngày {at:%d/%m/%Y}."
-        )
+        raise _no_edition(at)
     params["edition"] = edition_row[0]
     province_row = _fetchone(PROVINCE_COVERS_SQL, params)
     if province_row is not None and province_row[1]:
@@ -139,7 +170,7 @@ def commune_locate(*, lon: float, lat: float, at: date | None = None) -> Locatio
         raise LocateError(
             f"Vị trí thuộc {province.full_name}, nằm ngoài địa bàn tiếp nhận phản ánh.", ref
         )
-    raise LocateError("Vị trí nằm ngoài địa bàn tiếp nhận phản ánh.")
+    raise _outside()
 
 
 def unit_list(

@@ -24,16 +24,16 @@ _HIERARCHY_SQL = """
     SELECT c.id, c.code, c.name, c.full_name, c.unit_type,
            d.id, d.code, d.name, d.full_name, d.unit_type,
            p.id, p.code, p.name, p.full_name, p.unit_type,
-           e.slug
+           e.slug, e.id
     FROM boundaries_adminunit c
     JOIN boundaries_edition e ON e.id = c.edition_id
     JOIN boundaries_adminunit p
       ON p.edition_id = c.edition_id AND p.level = 'province' AND p.code = c.province_code
     LEFT JOIN boundaries_adminunit d ON d.id = c.parent_id AND d.level = 'district'
-    WHERE c.id = ({hit})
+    WHERE c.id {hit}
 """
-LOCATE_SQL = _HIERARCHY_SQL.format(hit=COMMUNE_COVERS_SQL)
-HIERARCHY_OF_UNIT_SQL = _HIERARCHY_SQL.format(hit="%(unit)s")
+LOCATE_SQL = _HIERARCHY_SQL.format(hit=f"= ({COMMUNE_COVERS_SQL})")
+HIERARCHY_OF_UNIT_SQL = _HIERARCHY_SQL.format(hit="= %(unit)s")
 
 NEAREST_COMMUNE_SQL = """
     WITH pt AS (SELECT ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326) AS geom)
@@ -52,6 +52,34 @@ PROVINCE_COVERS_SQL = """
       AND ST_Covers(part.geom, ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326))
     ORDER BY served DESC, part.unit_code LIMIT 1
 """
+
+# --- the in-process locate index (boundaries/index.py) ---------------------------------------
+# The token migration 0003's triggers change with every write to editions, units or pieces.
+INDEX_VERSION_SQL = "SELECT token FROM boundaries_version WHERE id = 1"
+INDEX_EDITIONS_SQL = "SELECT id, slug, valid_from, valid_to FROM boundaries_edition"
+# The served provinces' pieces COMMUNE_COVERS_SQL and PROVINCE_COVERS_SQL probe, as WKB
+# (exact coordinates), a batch at a time. Other provinces stay in PostGIS: the national
+# outlines would weigh tens of MB in every worker, for points the portal does not serve.
+INDEX_PIECES_SQL = """
+    SELECT part.id, part.level, part.unit_id, part.unit_code, ST_AsBinary(part.geom)
+    FROM boundaries_adminunitpart part
+    WHERE part.edition_id = %(edition)s AND part.level IN ('commune', 'province')
+      AND part.province_code = ANY(%(served)s) AND part.id > %(after)s
+    ORDER BY part.id LIMIT %(batch)s
+"""
+INDEX_OTHER_PROVINCES_SQL = """
+    SELECT EXISTS (
+        SELECT 1 FROM boundaries_adminunitpart part
+        WHERE part.edition_id = %(edition)s AND part.level = 'province'
+          AND NOT part.province_code = ANY(%(served)s))
+"""
+# What LOCATE_SQL answers for each commune those pieces belong to (same columns).
+INDEX_HIERARCHY_SQL = _HIERARCHY_SQL.format(
+    hit="""IN (
+        SELECT part.unit_id FROM boundaries_adminunitpart part
+        WHERE part.edition_id = %(edition)s AND part.level = 'commune'
+          AND part.province_code = ANY(%(served)s))"""
+)
 
 # Source polygons that are invalid are repaired, keeping only their areal parts.
 GEOMETRY_REPAIR_SQL = """

@@ -14,6 +14,8 @@ from boundaries.serializers import (
     BoundaryQuerySerializer,
     LocateInputSerializer,
     LocationSerializer,
+    locate_query_fast,
+    location_data,
 )
 
 
@@ -26,10 +28,12 @@ class LocateView(APIView):
 
     @extend_schema(parameters=[LocateInputSerializer], responses=LocationSerializer)
     def get(self, request: Request) -> Response:
-        query = LocateInputSerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        location = commune_locate(**query.validated_data)
-        return Response(LocationSerializer(location).data)
+        data = locate_query_fast(request.query_params)
+        if data is None:  # `at`, or input the serializer must name the error of
+            query = LocateInputSerializer(data=request.query_params)
+            query.is_valid(raise_exception=True)
+            data = query.validated_data
+        return Response(location_data(commune_locate(**data)))
 
 
 class BoundaryPagination(GeoJsonPagination):

@@ -6,6 +6,19 @@ from celery import Celery
 # local): those refuse to start without real secrets.
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gis_portal.settings.production")
 
+# Its Celery signal receivers: the request id in task headers, workers' log format.
+from gis_portal import logs  # noqa: E402, F401
+
 app = Celery("gis_portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# RedBeat's own settings (settings.operations), by the bare names RedBeat checks for: Celery
+# keeps the settings it does not know under their CELERY_ names only.
+REDBEAT_SETTINGS = ("redbeat_redis_url", "redbeat_key_prefix", "redbeat_lock_timeout")
+
+
+@app.on_after_configure.connect
+def _redbeat_settings(sender, source, **kwargs) -> None:
+    for name in REDBEAT_SETTINGS:
+        source[name] = source[f"CELERY_{name.upper()}"]

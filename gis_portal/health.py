@@ -1,6 +1,7 @@
 """/healthz: is this process able to serve? The database answers and Redis (broker and cache)
 answers a ping. Cheap enough for a load balancer every few seconds: no auth, no session, no
-throttle, no template; 200 when every check passes, 503 naming the one that failed."""
+throttle, no template; 200 when every check passes, 503 naming the one that failed. The staff
+page /trang-thai/ (operations/health.py) checks much more."""
 
 from functools import lru_cache
 
@@ -36,13 +37,16 @@ def database_ok(db=connection) -> bool:
     return False
 
 
-def redis_ok() -> bool:
+def redis_url_ok(url: str) -> bool:
     try:
-        for url in {settings.CELERY_BROKER_URL, settings.CACHE_REDIS_URL}:
-            _redis_client(url).ping()
+        _redis_client(url).ping()
     except redis.RedisError:
         return False
     return True
+
+
+def redis_ok() -> bool:
+    return all(redis_url_ok(url) for url in {settings.CELERY_BROKER_URL, settings.CACHE_REDIS_URL})
 
 
 @never_cache

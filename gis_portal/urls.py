@@ -1,4 +1,5 @@
 from csp.decorators import csp_update
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -6,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from gis_portal.health import healthz
 from gis_portal.signin import TokenLoginView, TokenLogoutAllView, TokenLogoutView
 from operations.metrics import metrics
+from operations.views import health_detail
 
 api_v1 = [
     # Watched by the login lockout and limited per client address.
@@ -29,6 +31,8 @@ urlpatterns = [
     # For load balancers and `make prod`: no auth, no throttle, exempt from the HTTPS redirect.
     path("healthz", healthz, name="healthz"),
     path("metrics", metrics, name="metrics"),
+    # The detailed checks, for staff (signed in): disk, outbox, beat, workers.
+    path("trang-thai/", health_detail, name="health-detail"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -40,3 +44,6 @@ urlpatterns = [
     path("", include("stats.web_urls")),
     path("open311/v2/", include("open311.urls")),
 ]
+
+if settings.DEVTOOLS_BENCH_VIEWS:  # constant answers for bench/locate_bench.py only
+    urlpatterns.append(path("_bench/", include("devtools.urls")))

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from gis_portal.dbrouting import read_connection
 from maps import hexgrid, point_cells
 from maps.models import CellRefresh, ReportCell
 from maps.selectors import MapFilters, map_cache_source_sql, map_category_ids
@@ -25,6 +26,8 @@ BASE_CELL = 2 * WEB_MERCATOR_HALF / 2**BASE_ZOOM / GRID
 # Exact hexagon grids kept in the cache: 500 m for Gi*, the rest for the heatmap's low zooms.
 HEX_GRIDS = {"h": 500, "a": 1000, "b": 2000, "c": 4000, "d": 8000}
 ALL_CATEGORIES = 0
+# The advisory lock of the rebuild (maps.sql.cells.CELLS_REFRESH_LOCK); any fixed bigint.
+REFRESH_LOCK_KEY = 4_872_010
 Klass = ReportCell.Klass
 PUBLIC_KLASSES = (Klass.PUBLIC_OPEN.value, Klass.PUBLIC_DONE.value)
 OPEN_KLASSES = (Klass.PUBLIC_OPEN.value, Klass.OPEN.value)
@@ -49,6 +52,7 @@ def cells_refresh() -> CellRefresh:
     started = time.perf_counter()
     source, params = map_cache_source_sql()
     with connection.cursor() as cursor:
+        cursor.execute(sql.CELLS_REFRESH_LOCK, (REFRESH_LOCK_KEY,))
         cursor.execute(sql.CELL_SOURCE_DROP)
         cursor.execute(
             sql.CELL_SOURCE_CREATE.format(source=source),
@@ -109,7 +113,7 @@ def cells_hex_aggregate(
     else:
         where = _where(filters, klasses, ReportCell.Grid.MERCATOR.value)
         query, params = sql.CELLS_HEX_REBIN, (now, *where, size)
-    with connection.cursor() as cursor:
+    with read_connection(ReportCell).cursor() as cursor:
         cursor.execute(query, params)
         return cursor.fetchall()
 
@@ -148,6 +152,6 @@ def cells_count_tile(
         "extent": extent,
         "buffer": buffer,
     }
-    with connection.cursor() as cursor:
+    with read_connection(ReportCell).cursor() as cursor:
         cursor.execute(sql.CELLS_COUNT_TILE, params)
         return bytes(cursor.fetchone()[0] or b"")

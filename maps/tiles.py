@@ -4,7 +4,7 @@ import hashlib
 import math
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connections, transaction
 
 from maps import cells, point_cells
 from maps.errors import TileError
@@ -85,7 +85,9 @@ def point_tile(
             )
         query = sql.POINT_CELL_TILE_SQL.format(cells=cell_sql, reports=inner)
         query_params = (z, x, y, *cell_params, *features, *params, EXTENT)
-    with transaction.atomic(), connection.cursor() as cursor:
+    # The database the ORM reads these reports from (the replica for public tiles).
+    connection = connections[scoped.db]
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
         cursor.execute(sql.JIT_OFF)
         cursor.execute(query, query_params)
         return bytes(cursor.fetchone()[0] or b"")
@@ -96,7 +98,7 @@ def count_tile(*, reports, filters: MapFilters, z: int, x: int, y: int) -> bytes
     scoped = map_filters_apply(reports, _filters_for_tile(filters, z, x, y))
     inner, params = map_reports_sql(scoped, "point")
     cell = 2 * WEB_MERCATOR_HALF / 2**z / GRID
-    with connection.cursor() as cursor:
+    with connections[scoped.db].cursor() as cursor:
         cursor.execute(
             sql.COUNT_TILE_SQL.format(reports=inner),
             (z, x, y, cell, cell, *params, EXTENT, BUFFER, EXTENT),

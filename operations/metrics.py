@@ -1,9 +1,11 @@
-"""Operators' metrics in the Prometheus text format at /metrics.
+"""Operators' metrics in the Prometheus text format at /metrics (README, "Metrics").
 
-The figures are read from the database when Prometheus scrapes, not counted in a worker's
-memory: every gunicorn worker answers the same, with no multiprocess set-up. Request latency
-belongs to nginx's log or an exporter in front of it. Only the addresses in
-METRICS_ALLOWED_IPS, or a scraper sending `Authorization: Bearer <METRICS_TOKEN>`, may read it.
+The portal's figures (reports, overdue cases, the outbox) are read from the database when
+Prometheus scrapes, once per scrape, by whichever worker answers. Request latency is counted
+by each worker (operations/request_metrics.py); under gunicorn the workers' files are summed
+(operations/prometheus_files.py), elsewhere (runserver, tests) the process's own registry,
+with its process_* figures, is shown. Only the addresses in METRICS_ALLOWED_IPS, or a scraper
+sending `Authorization: Bearer <METRICS_TOKEN>`, may read it.
 """
 
 import hmac
@@ -11,10 +13,11 @@ import hmac
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.cache import never_cache
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 
 from gis_portal.throttles import client_ip
+from operations.prometheus_files import multiproc_dir, multiproc_registry
 from outbox.selectors import outbox_backlog
 from reports.models import Report
 from reports.selectors import report_status_counts
@@ -58,6 +61,11 @@ def _allowed(request: HttpRequest) -> bool:
 def metrics(request: HttpRequest) -> HttpResponse:
     if not _allowed(request):
         return HttpResponse(status=404)  # nothing to see here for anyone else
-    registry = CollectorRegistry()
+    path = multiproc_dir()
+    if path:
+        registry = multiproc_registry(path)
+    else:
+        registry = CollectorRegistry()
+        registry.register(REGISTRY)
     registry.register(PortalCollector())
     return HttpResponse(generate_latest(registry), content_type=CONTENT_TYPE_LATEST)

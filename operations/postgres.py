@@ -10,6 +10,7 @@ import subprocess
 from pathlib import Path
 
 import psycopg
+from django.conf import settings
 from django.db import connections
 
 # The name is also an argument of pg_dump/pg_restore, where a string such as "host=…" would be
@@ -23,13 +24,23 @@ class BackupError(Exception):
 
 
 def default_params() -> dict:
+    """The default database's credentials at PostgreSQL itself (DB_DIRECT_HOST/PORT): pg_dump's
+    session settings (search_path = '' among them) must never reach PgBouncer's shared pool."""
     settings_dict = connections["default"].settings_dict
+    host = settings.DB_DIRECT_HOST or settings_dict["HOST"]
+    port = str(settings.DB_DIRECT_PORT or settings_dict["PORT"] or "")
+    pooled = (settings_dict["HOST"], str(settings_dict["PORT"] or ""))
+    if settings.DB_POOL_MODE == "transaction" and (host, port) == pooled:
+        raise BackupError(
+            "DB_HOST/DB_PORT là PgBouncer (DB_POOL_MODE=transaction): sao lưu và khôi phục phải "
+            "nối thẳng tới PostgreSQL. Hãy đặt DB_DIRECT_HOST/DB_DIRECT_PORT (ví dụ cổng 5432)."
+        )
     return {
         "dbname": settings_dict["NAME"],
         "user": settings_dict["USER"],
         "password": settings_dict["PASSWORD"],
-        "host": settings_dict["HOST"],
-        "port": str(settings_dict["PORT"] or ""),
+        "host": host,
+        "port": port,
     }
 
 

@@ -3,7 +3,9 @@
 A backup is a folder <BACKUP_DIR>/<UTC time, 20261201T021500Z>/ holding database.dump
 (pg_dump -Fc), media.tar and manifest.json (counts, migration heads, sha256 of every file).
 It is written as <name>.partial and renamed when complete, so a folder with a plain name is
-always a whole backup.
+always a whole backup. Media in a bucket (MEDIA_STORAGE=s3) are not copied here: the bucket's
+own versioning and replication keep them (README, "Media on object storage"); the manifest says
+so and a restore then leaves the media alone.
 """
 
 import hashlib
@@ -45,6 +47,7 @@ class RestoreResult:
     counts: dict[str, int]
     media_files: int
     migration_heads: dict[str, str]
+    media_storage: str = "local"
 
 
 @dataclass(frozen=True)
@@ -119,13 +122,14 @@ def backup_create(
         manifest = {
             "format": 1,
             "created_at": datetime.now(UTC).isoformat(),
+            "media_storage": settings.MEDIA_STORAGE,
             "database": dbname,
             "pg_dump_version": postgres.pg_dump_version(),
             "migration_heads": _migration_heads(applied),
             "counts": counts,
         }
         if dry_run:
-            files = _media_files(media_root)
+            files = _media_files(media_root) if _media_on_disk(manifest) else []
             manifest["media_files"] = len(files)
             manifest["media_bytes"] = sum(p.stat().st_size for p in files)
             return BackupResult(path=final, manifest=manifest, dry_run=True)
@@ -142,14 +146,14 @@ def backup_create(
         # and never changed afterwards, so every file a dumped row names is already on disk
         # now and lands in the tar. Files of rows committed after the snapshot come along
         # too; they are harmless (no row points to them in this backup).
-        media = _media_archive(media_root=media_root, output=partial / MEDIA_NAME)
-        manifest["files"] = {
-            DUMP_NAME: _sha256(partial / DUMP_NAME),
-            MEDIA_NAME: _sha256(partial / MEDIA_NAME),
-        }
+        manifest["files"] = {DUMP_NAME: _sha256(partial / DUMP_NAME)}
+        media, missing = {}, []
+        if _media_on_disk(manifest):
+            media = _media_archive(media_root=media_root, output=partial / MEDIA_NAME)
+            manifest["files"][MEDIA_NAME] = _sha256(partial / MEDIA_NAME)
+            # A row whose file was deleted after the snapshot (an erasure) has no file here.
+            missing = [name for name in referenced if name not in media]
         manifest["media"] = media
-        # A row whose file was deleted after the snapshot (an erasure) has no file here.
-        missing = [name for name in referenced if name not in media]
         manifest["missing_media"] = missing
         (partial / MANIFEST_NAME).write_text(
             json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True), encoding="utf-8"
@@ -159,6 +163,10 @@ def backup_create(
         shutil.rmtree(partial, ignore_errors=True)
         raise
     return BackupResult(path=final, manifest=manifest, missing_media=missing)
+
+
+def _media_on_disk(manifest: dict) -> bool:
+    return manifest.get("media_storage", "local") == "local"
 
 
 def _media_archive(*, media_root: Path, output: Path) -> dict[str, dict]:
@@ -247,14 +255,17 @@ def backup_restore(
     media_root = Path(media_root or settings.MEDIA_ROOT)
     folder, manifest = backup_manifest_load(archive=archive)
     _checksums_verify(folder=folder, manifest=manifest)
+    on_disk = _media_on_disk(manifest)
     _database_prepare(database=database, force=force)
-    _media_root_prepare(media_root=media_root, force=force)
+    if on_disk:
+        _media_root_prepare(media_root=media_root, force=force)
 
     with tempfile.TemporaryDirectory() as work_dir:
         postgres.pg_restore(dbname=database, dump=folder / DUMP_NAME, work_dir=Path(work_dir))
-    with tarfile.open(folder / MEDIA_NAME) as tar:
-        # The "data" filter refuses absolute paths, "..", links out of the folder and devices.
-        tar.extractall(media_root, filter="data")
+    if on_disk:
+        with tarfile.open(folder / MEDIA_NAME) as tar:
+            # The "data" filter refuses absolute paths, "..", links out of the folder, devices.
+            tar.extractall(media_root, filter="data")
 
     expected = manifest.get("media", {})
     bad = [
@@ -278,6 +289,7 @@ def backup_restore(
         counts=counts,
         media_files=len(expected),
         migration_heads=manifest.get("migration_heads", {}),
+        media_storage=manifest.get("media_storage", "local"),
     )
 
 

@@ -80,20 +80,22 @@ def outbox_pending(*, now: datetime | None = None):
     return OutboxMessage.objects.filter(state=OutboxMessage.State.PENDING, available_at__lte=now)
 
 
-def outbox_relay(*, batch: int = 100, now: datetime | None = None) -> RelayOutcome:
-    """Deliver every due message once. Rows are locked with SKIP LOCKED, so several workers
-    relay side by side without delivering one row twice."""
-    now = now or timezone.now()
+def outbox_relay(*, now: datetime | None = None) -> RelayOutcome:
+    """Deliver every due message once, each in a transaction of its own: its consumer's writes
+    and its `sent` mark commit together, and nothing already delivered waits on (or is undone
+    with) the rest of a batch. Rows are taken with SKIP LOCKED, so several workers relay side by
+    side without delivering one row twice. Without `now`, each message is picked against the
+    clock, so what a consumer enqueues (e.g. its e-mails) is relayed in the same round."""
     counts = {"sent": 0, "retried": 0, "dead": 0}
     while True:
+        at = now or timezone.now()
         with transaction.atomic():
-            messages = list(
-                outbox_pending(now=now).select_for_update(skip_locked=True).order_by("id")[:batch]
+            message = (
+                outbox_pending(now=at).select_for_update(skip_locked=True).order_by("id").first()
             )
-            for message in messages:
-                counts[_deliver(message, now=now)] += 1
-        if len(messages) < batch:
-            return RelayOutcome(**counts)
+            if message is None:
+                return RelayOutcome(**counts)
+            counts[_deliver(message, now=at)] += 1
 
 
 def outbox_retry(*, message_ids: list[int]) -> int:

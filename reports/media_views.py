@@ -1,7 +1,8 @@
 """Photos and videos of reports, served only to those the reports policy lets see the report.
 
 The storage name is unguessable, but that is not what protects it: a report that is hidden, or
-not yet public, stops answering at once for everyone else.
+not yet public, stops answering at once for everyone else. Media in a bucket (MEDIA_STORAGE=s3)
+are answered with a redirect to a link signed for MEDIA_SIGNED_URL_SECONDS.
 """
 
 import mimetypes
@@ -9,9 +10,10 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.views.decorators.http import require_safe
 
+from gis_portal.storage import media_signed_url
 from reports import selectors
 from reports.errors import ReportNotFound
 
@@ -24,6 +26,13 @@ def media(request: HttpRequest, name: str) -> HttpResponse:
         raise Http404(exc.message) from exc
     # `name` is the photo itself or one of its thumbnails (media_get checked which).
     content_type = mimetypes.guess_type(name)[0] or item.content_type or "application/octet-stream"
+    signed = media_signed_url(name, content_type=content_type)
+    if signed:
+        # In a private bucket: a link that works for a minute, never kept by a cache, so the
+        # next look asks the policy again.
+        response = HttpResponseRedirect(signed)
+        response["Cache-Control"] = "private, no-store"
+        return response
     prefix = settings.MEDIA_ACCEL_REDIRECT_PREFIX
     if prefix:
         response = HttpResponse(content_type=content_type)

@@ -16,6 +16,7 @@ from reports.models import (
 )
 from reports.routing import suggest_agency, suggestion_sign
 from routing_rules.models import Agency, Category
+from routing_rules.selectors import category_by_code
 
 # --- input ---------------------------------------------------------------------------------
 
@@ -30,8 +31,27 @@ class CodeRelatedField(serializers.SlugRelatedField):
         return super().to_internal_value(data)
 
 
+class ActiveCategoryField(CodeRelatedField):
+    """An active category named by its code, found in the process's cache of categories
+    (routing_rules.selectors.category_by_code): a submission reads no category row. The same
+    answers as the queryset's (kept for the schema)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str | int | float):
+            self.fail("invalid")
+        code = str(data)
+        if "\x00" in code:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=code.replace("\x00", ""))
+        category = category_by_code(code=code)
+        if category is None or not category.is_active:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=code)
+        return category
+
+
 class ReportSubmitSerializer(serializers.Serializer):
-    category = CodeRelatedField(slug_field="code", queryset=Category.objects.filter(is_active=True))
+    category = ActiveCategoryField(
+        slug_field="code", queryset=Category.objects.filter(is_active=True)
+    )
     title = serializers.CharField(max_length=inputs.TITLE_MAX)
     description = serializers.CharField(max_length=inputs.DESCRIPTION_MAX)
     lon = serializers.FloatField(min_value=-180, max_value=180)
@@ -331,6 +351,21 @@ class ReportDetailSerializer(ReportListSerializer):
     def get_viewer(self, report: Report) -> dict:
         detail = self._detail()
         return {"is_reporter": detail.is_reporter, "sees_internal": detail.sees_internal}
+
+
+class ReportLinksSerializer(serializers.Serializer):
+    self = serializers.URLField(help_text="The report in the API (GET: the whole detail).")
+    web = serializers.URLField(help_text="The report's page on the portal.")
+
+
+class ReportCreatedSerializer(serializers.Serializer):
+    """What a submission answers (201, and 200 for a retry with the same Idempotency-Key): the
+    reference and where the report is; its detail is one GET of `links.self` away."""
+
+    reference = serializers.CharField()
+    status = serializers.ChoiceField(choices=Report.Status.choices)
+    status_label = serializers.CharField()
+    links = ReportLinksSerializer()
 
 
 class NotificationSerializer(serializers.ModelSerializer):

@@ -1,5 +1,6 @@
 """Read endpoints and submission of the report API."""
 
+from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import NotAuthenticated
@@ -21,6 +22,7 @@ from reports.serializers import (
     NearbySerializer,
     NotificationSerializer,
     PhotoSerializer,
+    ReportCreatedSerializer,
     ReportDetailSerializer,
     ReportListSerializer,
     ReportSubmitSerializer,
@@ -45,6 +47,21 @@ def report_detail_data(*, request, report) -> dict:
     ).data
 
 
+def report_created_data(*, request, report) -> dict:
+    """The small answer to a submission: no read after the commit (the detail is one GET of
+    `links.self` away)."""
+    kwargs = {"reference": report.reference}
+    return {
+        "reference": report.reference,
+        "status": report.status,
+        "status_label": report.get_status_display(),
+        "links": {
+            "self": request.build_absolute_uri(reverse("report-detail", kwargs=kwargs)),
+            "web": request.build_absolute_uri(reverse("reports-web:detail", kwargs=kwargs)),
+        },
+    }
+
+
 class ReportListCreateView(generics.ListAPIView):
     """GET: published public reports. POST: file a new report (multipart for photos)."""
 
@@ -57,8 +74,13 @@ class ReportListCreateView(generics.ListAPIView):
 
     @extend_schema(
         request=ReportSubmitSerializer,
-        responses={201: ReportDetailSerializer, 200: ReportDetailSerializer},
+        responses={201: ReportCreatedSerializer, 200: ReportCreatedSerializer},
         parameters=[IDEMPOTENCY_HEADER],
+        description=(
+            "Gửi phản ánh. Trả lời ngắn gọn: mã phản ánh, trạng thái và đường dẫn; nội dung "
+            "đầy đủ lấy bằng GET `links.self`. Gửi lại cùng Idempotency-Key nhận lại câu trả "
+            "lời của phản ánh đã tạo (200)."
+        ),
     )
     def post(self, request: Request) -> Response:
         if not request.user.is_authenticated:
@@ -74,7 +96,8 @@ class ReportListCreateView(generics.ListAPIView):
             **data,
         )
         code = status.HTTP_201_CREATED if outcome.created else status.HTTP_200_OK
-        return Response(report_detail_data(request=request, report=outcome.report), status=code)
+        data = report_created_data(request=request, report=outcome.report)
+        return Response(data, status=code, headers={"Location": data["links"]["self"]})
 
 
 class ScopedListView(generics.ListAPIView):

@@ -1,11 +1,13 @@
 """Reads of routing data, and the routing decision itself: which agency handles a report."""
 
 import dataclasses
+import time
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -55,6 +57,32 @@ def category_list(*, include_inactive: bool = False) -> QuerySet[Category]:
     if not include_inactive:
         categories = categories.filter(is_active=True)
     return categories.order_by("sort_order", "name")
+
+
+# code -> (monotonic time read, category): what every submission looks up, kept in the process.
+_CATEGORIES: dict[str, tuple[float, Category]] = {}
+
+
+def category_by_code(*, code: str) -> Category | None:
+    """The category with this code, active or not (None if there is none), read at most every
+    ROUTING_CATEGORY_CACHE_SECONDS per process. A save or delete through the ORM empties this
+    process's cache at once (routing_rules.apps); other processes see it within that time.
+    Unknown codes are always read, so a new category is found at once."""
+    now = time.monotonic()
+    hit = _CATEGORIES.get(code)
+    if hit is not None and now - hit[0] < settings.ROUTING_CATEGORY_CACHE_SECONDS:
+        return hit[1]
+    category = Category.objects.filter(code=code).first()
+    if category is None:
+        _CATEGORIES.pop(code, None)
+    elif settings.ROUTING_CATEGORY_CACHE_SECONDS > 0:
+        _CATEGORIES[code] = (now, category)
+    return category
+
+
+def category_cache_clear(**kwargs) -> None:
+    """Forget the cached categories (a signal receiver: any arguments are ignored)."""
+    _CATEGORIES.clear()
 
 
 def agency_list(

@@ -2,8 +2,9 @@
 # Idempotent set-up of a fresh Debian 12 machine for the portal:
 #   system packages, PostgreSQL 15 + PostGIS 3, Redis, role/database/extension, .venv,
 #   migrations and the default boundary import.
-# Usage: scripts/setup.sh [--no-boundaries] [--browser] [--nginx]
+# Usage: scripts/setup.sh [--no-boundaries] [--browser] [--nginx] [--bench]
 #   --nginx  also nginx (and its brotli module where Debian has one), for `make prod`
+#   --bench  also wrk, the HTTP load generator of bench/locate_bench.py (`make bench`)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -17,11 +18,13 @@ PG_VERSION=15
 LOAD_BOUNDARIES=1
 WITH_BROWSER=0
 WITH_NGINX=0
+WITH_BENCH=0
 for arg in "$@"; do
   case "$arg" in
     --no-boundaries) LOAD_BOUNDARIES=0 ;;
     --browser) WITH_BROWSER=1 ;;
     --nginx) WITH_NGINX=1 ;;
+    --bench) WITH_BENCH=1 ;;
     *) echo "setup.sh: unknown option $arg" >&2; exit 2 ;;
   esac
 done
@@ -43,9 +46,12 @@ PACKAGES=(
   "postgresql-$PG_VERSION" "postgresql-$PG_VERSION-postgis-3" postgresql-client-$PG_VERSION
   redis-server redis-tools gdal-bin libgeos-c1v5 libproj25 binutils xz-utils ffmpeg
   python3 python3-venv python3-dev build-essential make ca-certificates
+  # Connection pooling (README, "Connection pooling"): tests/deploy/test_pgbouncer.py runs one.
+  pgbouncer
 )
 [ "$WITH_BROWSER" -eq 1 ] && PACKAGES+=(chromium chromium-driver fonts-dejavu-core)
 [ "$WITH_NGINX" -eq 1 ] && PACKAGES+=(nginx openssl)
+[ "$WITH_BENCH" -eq 1 ] && PACKAGES+=(wrk)
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 missing=()
 for pkg in "${PACKAGES[@]}"; do

@@ -1,16 +1,20 @@
-"""Real server processes of a test's own, for the fault tests that stop, kill and restart them:
-a redis-server and a PostgreSQL 15 cluster, each on a free port, never the shared ones."""
+"""Real server processes of a test's own, for the tests that stop, kill and restart them:
+a redis-server and PostgreSQL 15 clusters (a primary and its streaming replica), each on a free
+port, never the shared ones."""
 
+import json
 import os
 import pwd
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def free_port() -> int:
@@ -86,10 +90,38 @@ class PostgresCluster:
         self._tool("initdb", "-D", str(self.data), "-U", self.user, "--auth=trust", "-E", "UTF8",
                    "--locale=C.UTF-8", "--no-sync")  # fmt: skip
 
-    def start(self) -> None:
+    def start(self, **config: str) -> None:
+        """`config`: server settings for this run (e.g. log_statement="all")."""
         options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1"
+        options += "".join(f" -c {name}={value}" for name, value in config.items())
         self._tool("pg_ctl", "-D", str(self.data), "-l", str(self.folder / "server.log"),
                    "-o", options, "-w", "-t", "60", "start")  # fmt: skip
+
+    def stop(self) -> None:
+        """A clean shutdown (sessions ended, checkpoint written)."""
+        self._tool("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+    def basebackup_replica(self) -> "PostgresCluster":
+        """A streaming replica of this (running) cluster, on a port of its own, not started:
+        `pg_basebackup -R` copies the data and writes standby.signal and primary_conninfo.
+        The defaults of PostgreSQL 15 (wal_level replica, max_wal_senders 10, hot_standby on)
+        and initdb's pg_hba.conf (replication from 127.0.0.1, trust) are all it needs."""
+        replica = PostgresCluster()
+        replica._tool("pg_basebackup", "-h", "127.0.0.1", "-p", str(self.port),
+                      "-U", self.user, "-D", str(replica.data), "-R", "-X", "stream",
+                      "-c", "fast", "--no-sync")  # fmt: skip
+        return replica
+
+    def query(self, sql: str, database: str = "postgres", **variables: str) -> str:
+        """psql's unaligned output of `sql` (one value per line); `variables` are psql's
+        (:'name' in `sql` is the value quoted as a literal)."""
+        done = subprocess.run(
+            [str(PG_BIN / "psql"), "-h", "127.0.0.1", "-p", str(self.port), "-U", self.user,
+             "-d", database, "-XAtq", "-v", "ON_ERROR_STOP=1",
+             *(f"-v{name}={value}" for name, value in variables.items())],
+            input=sql, capture_output=True, text=True, check=True, timeout=30,
+        )  # fmt: skip
+        return done.stdout.strip()
 
     def kill(self) -> None:
         """As a crash: every backend is killed at once, no checkpoint; the next start replays
@@ -125,3 +157,15 @@ class PostgresCluster:
         if self.data.exists() and self.running():
             self.kill()
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def manage_shell(env: dict, module: str, function: str, timeout: float = 180) -> dict:
+    """Run `module.function()` in `manage.py shell` with `env` (a portal of the test's own);
+    the function prints its result as JSON on its last line."""
+    code = f"from {module} import {function}; {function}()"
+    done = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])

@@ -5,6 +5,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .env import BASE_DIR, env_bool, env_list, env_str
+from .operations import MEDIA_STORAGE_ORIGINS
 
 # The development key is public: production.py refuses to start with it.
 DEVELOPMENT_SECRET_KEY = "insecure-local-development-key"
@@ -47,6 +48,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log line of a request carries its id, and the latency counts all the rest.
+    "gis_portal.logs.RequestIdMiddleware",
+    "operations.request_metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -61,6 +65,9 @@ MIDDLEWARE = [
     "gis_portal.middleware.StaffSessionMiddleware",
     "gis_portal.middleware.RegistrationThrottleMiddleware",
     "gis_portal.middleware.DatabaseUnavailableMiddleware",
+    # With a replica (DB_REPLICA_HOST): which reads of the request may go there, and
+    # read-your-writes after a write; not loaded without one.
+    "gis_portal.dbrouting.middleware.ReplicaReadMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as axes asks: it turns a lockout flagged during sign-in into the lockout page.
@@ -88,21 +95,7 @@ TEMPLATES = [
 WSGI_APPLICATION = "gis_portal.wsgi.application"
 ASGI_APPLICATION = "gis_portal.asgi.application"
 
-DATABASES = {
-    "default": {
-        "ENGINE": "django.contrib.gis.db.backends.postgis",
-        "NAME": env_str("DB_NAME", "gis_portal"),
-        "USER": env_str("DB_USER", "gis_portal"),
-        "PASSWORD": env_str("DB_PASSWORD", "gis_portal"),
-        "HOST": env_str("DB_HOST", "127.0.0.1"),
-        "PORT": env_str("DB_PORT", "5432"),
-        "CONN_MAX_AGE": int(env_str("DB_CONN_MAX_AGE", "60")),
-        # A kept connection is checked before a request reuses it: after PostgreSQL restarts,
-        # the first request of each worker reconnects instead of failing on a dead socket.
-        "CONN_HEALTH_CHECKS": env_bool("DB_CONN_HEALTH_CHECKS", True),
-        "TEST": {"NAME": env_str("DB_TEST_NAME", "test_gis_portal")},
-    }
-}
+from .database import *  # noqa: E402, F403
 
 AUTH_USER_MODEL = "reports.User"
 
@@ -179,6 +172,8 @@ SPECTACULAR_SETTINGS = {
 
 CELERY_BROKER_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", CELERY_BROKER_URL)
+# Beat's schedule and its lock (settings.operations, "several web and worker nodes").
+CELERY_REDBEAT_REDIS_URL = env_str("REDBEAT_REDIS_URL", CELERY_BROKER_URL)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 
@@ -206,6 +201,11 @@ BOUNDARIES_SERVED_PROVINCES = env_list("BOUNDARIES_SERVED_PROVINCES", ["11"])
 BOUNDARIES_METRIC_SRID = int(env_str("BOUNDARIES_METRIC_SRID", "32648"))
 # A point in the province outline but in no commune snaps to the nearest commune this close.
 BOUNDARIES_SLIVER_TOLERANCE_M = float(env_str("BOUNDARIES_SLIVER_TOLERANCE_M", "2000"))
+# Point lookups answer from an in-process index of the subdivided pieces (boundaries/index.py);
+# off, every lookup asks PostGIS. Each process reads the boundaries' version (one indexed row)
+# at most this often, so an edited unit or a new edition is seen within that many seconds.
+BOUNDARIES_INDEX_ENABLED = env_bool("BOUNDARIES_INDEX_ENABLED", True)
+BOUNDARIES_INDEX_CHECK_SECONDS = float(env_str("BOUNDARIES_INDEX_CHECK_SECONDS", "1"))
 
 DATA_CREDIT = (
     "Ranh giới hành chính 2025: vietnamese-provinces-database © 2021 Thang Le Quoc (MIT), "
@@ -222,20 +222,30 @@ ROUTING_DATA_DIR = Path(env_str("ROUTING_DATA_DIR", str(BASE_DIR / "data" / "rou
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
 
 # Logs never carry a secret from a URL: an Open311 api_key sent in the query string (clients
-# should send the X-Api-Key header) is masked, the development server's request log included.
+# should send the X-Api-Key header) is masked, the development server's request log included,
+# and so are credentials in headers, e-mail addresses and phone numbers (log_filters.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact_secrets": {"()": "gis_portal.log_filters.RedactSecrets"}},
+    "filters": {
+        "redact_secrets": {"()": "gis_portal.log_filters.RedactSecrets"},
+        "request_context": {"()": "gis_portal.logs.RequestContext"},
+    },
     "formatters": {
+        # Text or JSON lines with the request id, as LOG_FORMAT says (gis_portal/logs.py).
+        "portal": {"()": "gis_portal.logs.portal_formatter"},
         "django.server": {
             "()": "django.utils.log.ServerFormatter",
             "format": "[{server_time}] {message}",
             "style": "{",
-        }
+        },
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "portal",
+            "filters": ["redact_secrets", "request_context"],
+        },
         "django.server": {
             "class": "logging.StreamHandler",
             "formatter": "django.server",
@@ -244,6 +254,8 @@ LOGGING = {
     },
     "loggers": {
         "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+        # Its DEBUG lines are SQL with the parameters (names, phones): never written.
+        "django.db.backends": {"level": "INFO"},
     },
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
 }
@@ -382,7 +394,9 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", *csp_origin(MAP_TILE_URL)],
+        # Photos and videos in a bucket: the media view redirects there (settings.operations).
+        "img-src": ["'self'", *csp_origin(MAP_TILE_URL), *MEDIA_STORAGE_ORIGINS],
+        "media-src": ["'self'", *MEDIA_STORAGE_ORIGINS],
         "connect-src": ["'self'"],
         "font-src": ["'self'"],
         "object-src": ["'none'"],

@@ -1,8 +1,11 @@
 """Running the portal: backups, metrics, logs, scaling."""
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from .env import BASE_DIR, env_list, env_str
+from django.core.exceptions import ImproperlyConfigured
+
+from .env import BASE_DIR, env_bool, env_list, env_str
 
 # --- backups (manage.py backup_create / backup_prune / backup_restore; README, "Backups") ---
 # Each backup is a folder here (database dump, media archive, manifest); keep it on another
@@ -11,8 +14,108 @@ BACKUP_DIR = Path(env_str("BACKUP_DIR", str(BASE_DIR / "var" / "backups")))
 # Pruning keeps the newest backup of each of the last N days that have one, and of N weeks.
 BACKUP_KEEP_DAILY = int(env_str("BACKUP_KEEP_DAILY", "7"))
 BACKUP_KEEP_WEEKLY = int(env_str("BACKUP_KEEP_WEEKLY", "4"))
+# pg_dump/pg_restore talk to PostgreSQL itself: behind PgBouncer in transaction mode (DB_POOL_MODE)
+# their session settings would leak into the pool, so backups refuse to run through it. Empty:
+# DB_HOST/DB_PORT.
+DB_DIRECT_HOST = env_str("DB_DIRECT_HOST", "")
+DB_DIRECT_PORT = env_str("DB_DIRECT_PORT", "")
 
 # --- operators' metrics (/metrics, Prometheus text format) ---
 # Readable from these client addresses, or with `Authorization: Bearer <METRICS_TOKEN>`.
 METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", ["127.0.0.1", "::1"])
 METRICS_TOKEN = env_str("METRICS_TOKEN", "")
+
+# --- media on object storage (README, "Media on object storage") ---
+# "local": files under MEDIA_ROOT. "s3": a private bucket of an S3-compatible service (MinIO,
+# Ceph RGW, a cloud's object storage). Its keys come from the environment (AWS_ACCESS_KEY_ID,
+# AWS_SECRET_ACCESS_KEY) or boto3's usual chain, never from these settings. Either way every
+# media link is the portal's view (reports/media_views.py), which asks the access policy and
+# then redirects to a link signed for MEDIA_SIGNED_URL_SECONDS.
+MEDIA_STORAGE = env_str("MEDIA_STORAGE", "local")
+AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME", "")
+AWS_S3_ENDPOINT_URL = env_str("AWS_S3_ENDPOINT_URL", "")  # empty: AWS itself
+AWS_S3_REGION_NAME = env_str("AWS_S3_REGION_NAME", "")
+# "path" (bucket in the URL's path) suits most self-hosted services; AWS wants "virtual".
+AWS_S3_ADDRESSING_STYLE = env_str("AWS_S3_ADDRESSING_STYLE", "path")
+MEDIA_SIGNED_URL_SECONDS = int(env_str("MEDIA_SIGNED_URL_SECONDS", "60"))
+_MEDIA_BACKENDS = {
+    "local": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "s3": {
+        "BACKEND": "gis_portal.storage.PortalS3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": AWS_S3_ENDPOINT_URL or None,
+            "region_name": AWS_S3_REGION_NAME or None,
+            "addressing_style": AWS_S3_ADDRESSING_STYLE,
+            "signature_version": "s3v4",
+            # Objects get no ACL of their own: the bucket stays private and every read is signed.
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": MEDIA_SIGNED_URL_SECONDS,
+            "file_overwrite": False,
+        },
+    },
+}
+if MEDIA_STORAGE not in _MEDIA_BACKENDS:
+    raise ImproperlyConfigured(f"MEDIA_STORAGE: local or s3, not {MEDIA_STORAGE!r}")
+if MEDIA_STORAGE == "s3" and not AWS_STORAGE_BUCKET_NAME:
+    raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME")
+# settings.production keeps the default and hashes the static files.
+STORAGES = {
+    "default": _MEDIA_BACKENDS[MEDIA_STORAGE],
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+
+def _bucket_origins() -> list[str]:
+    """Where browsers fetch the signed links from, for the CSP's img-src and media-src."""
+    if MEDIA_STORAGE != "s3":
+        return []
+    bucket = AWS_STORAGE_BUCKET_NAME
+    if not AWS_S3_ENDPOINT_URL:
+        region = f".{AWS_S3_REGION_NAME}" if AWS_S3_REGION_NAME else ""
+        return [f"https://{bucket}.s3{region}.amazonaws.com", f"https://s3{region}.amazonaws.com"]
+    parts = urlsplit(AWS_S3_ENDPOINT_URL)
+    origins = [f"{parts.scheme}://{parts.netloc}"]
+    if AWS_S3_ADDRESSING_STYLE != "path":
+        origins.append(f"{parts.scheme}://{bucket}.{parts.netloc}")
+    return origins
+
+
+MEDIA_STORAGE_ORIGINS = env_list("MEDIA_STORAGE_ORIGINS", _bucket_origins())
+
+# --- several web and worker nodes (README, "Several web and worker nodes") ---
+# No state in a process: sessions in PostgreSQL, request limits and caches in Redis (base.py),
+# lockouts in PostgreSQL (django-axes), and beat's schedule in Redis with a lock (RedBeat): a
+# beat on every node, only the one holding the lock sends; the others wait, and one takes over
+# within REDBEAT_LOCK_TIMEOUT_SECONDS when its node dies, carrying on from the last run.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+CELERY_BEAT_SCHEDULER = env_str("CELERY_BEAT_SCHEDULER", "redbeat.RedBeatScheduler")
+# Beat wakes at least this often: also how often the lock is renewed and a waiting beat tries.
+CELERY_BEAT_MAX_LOOP_INTERVAL = int(env_str("CELERY_BEAT_MAX_LOOP_SECONDS", "30"))
+CELERY_REDBEAT_LOCK_TIMEOUT = int(
+    env_str("REDBEAT_LOCK_TIMEOUT_SECONDS", str(5 * CELERY_BEAT_MAX_LOOP_INTERVAL))
+)
+CELERY_REDBEAT_KEY_PREFIX = env_str("REDBEAT_KEY_PREFIX", "gis_portal:beat")
+
+# --- watching it (README, "Health checks", "Metrics", "Logs") ---
+# "text" (one readable line) or "json" (one object per line, for a log collector); production.py
+# and deploy/gunicorn.conf.py default to json. Every line carries the request's X-Request-ID.
+LOG_FORMAT = env_str("LOG_FORMAT", "text")
+# The staff health page (/trang-thai/): an error below this share of free disk where the media
+# are (a warning below twice it), a warning when the oldest outbox message waited longer than
+# this, and how long it waits for the Celery workers to answer a ping.
+HEALTH_MEDIA_MIN_FREE_PERCENT = float(env_str("HEALTH_MEDIA_MIN_FREE_PERCENT", "10"))
+HEALTH_OUTBOX_MAX_AGE_SECONDS = float(env_str("HEALTH_OUTBOX_MAX_AGE_SECONDS", "300"))
+HEALTH_CELERY_PING_SECONDS = float(env_str("HEALTH_CELERY_PING_SECONDS", "1"))
+
+# --- benchmarks (bench/locate_bench.py) ---
+# Serves /_bench/json and /_bench/api: constant JSON answers (plain Django, and DRF), the
+# baseline the locate throughput is compared with. Off everywhere but a bench's own server.
+DEVTOOLS_BENCH_VIEWS = env_bool("DEVTOOLS_BENCH_VIEWS", False)
+
+# --- lean intake (issue 13 §2) ---
+# A submission looks its category up by code in a cache of the process, read again at most
+# this often (seconds): how long another process's deactivation of a category may lag. A save
+# through the ORM clears the cache of its own process at once. 0 reads it every time.
+ROUTING_CATEGORY_CACHE_SECONDS = float(env_str("ROUTING_CATEGORY_CACHE_SECONDS", "2"))

@@ -37,6 +37,8 @@ SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "security.W021"]  # noqa: F40
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 # The same variable as base.py's (EMAIL_HOST, EMAIL_PORT, … there), but SMTP unless told.
 EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+# One JSON object per log line for the log collector (the same variable as settings.operations').
+LOG_FORMAT = env_str("LOG_FORMAT", "json")
 # A load balancer probing http://…/healthz gets the answer, not a redirect (nginx forwards
 # only that path over HTTP; everything else it redirects itself).
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
@@ -44,7 +46,8 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Hashed names (deploy/nginx lets browsers keep them a year); collectstatic writes the manifest.
+# Media stay where MEDIA_STORAGE puts them (settings.operations).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "gis_portal.staticfiles.PortalStaticFilesStorage"},
 }

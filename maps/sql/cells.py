@@ -5,6 +5,11 @@ from maps.sql.point_cells import FX, FY
 
 CELL_SOURCE_DROP = "DROP TABLE IF EXISTS maps_cell_source"
 
+# One rebuild at a time (two beats, a worker and the command, several nodes): a second waits
+# until the first commits, then sees its rows and replaces them instead of adding its own.
+# Transaction-scoped, so it holds behind PgBouncer in transaction mode. Param: the lock key.
+CELLS_REFRESH_LOCK = "SELECT pg_advisory_xact_lock(%s)"
+
 # Each report projected once, then binned into every grid. `{source}`: the policy's classified
 # reports (maps.selectors.map_cache_source_sql). Params: metric SRID, the classes for public
 # and open, public, open and other reports, then the source's own.

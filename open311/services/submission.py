@@ -14,7 +14,7 @@ from reports.errors import ReportInvalid
 from reports.inputs import DESCRIPTION_MAX, input_point, input_text
 from reports.models import Report
 from reports.services.submission import report_submit
-from routing_rules.models import Category
+from routing_rules.selectors import category_by_code
 
 TITLE_FROM_DESCRIPTION = 120
 
@@ -95,7 +95,7 @@ def open311_request_submit(
     """
     if not (data.service_code or "").strip():
         raise ReportInvalid("Thiếu service_code.", field="service_code")
-    category = Category.objects.filter(code=data.service_code.strip()).first()
+    category = category_by_code(code=data.service_code.strip())
     if category is None or not category.is_active:
         raise ReportInvalid(
             f"service_code “{data.service_code}” không có trong danh sách dịch vụ.",

@@ -41,7 +41,12 @@ class Report(models.Model):
         EXIF = "exif", "Tọa độ GPS trong ảnh"
         ADDRESS = "address", "Địa chỉ"
 
-    reference = models.CharField("mã phản ánh", max_length=20, unique=True, null=True)
+    # Completed by the INSERT itself (a trigger appends the id to the prefix the submission
+    # gives, migration 0008); a db_default makes Django read the column back with RETURNING, so
+    # a new reference costs no second statement.
+    reference = models.CharField(
+        "mã phản ánh", max_length=20, unique=True, null=True, default=None, db_default=None
+    )
     category = models.ForeignKey(
         "routing_rules.Category", on_delete=models.PROTECT, verbose_name="lĩnh vực"
     )

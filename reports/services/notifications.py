@@ -1,17 +1,17 @@
 """Who hears about an event, and the message they get (never the reporter's identity)."""
 
-import logging
-
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 
+from outbox.services import outbox_enqueue
 from reports import policy
 from reports.models import Notification, Report, Role, Transition, User
 
-logger = logging.getLogger(__name__)
 Action = Transition.Action
+# The outbox topic whose consumer (reports.apps) e-mails one notification.
+NOTIFICATION_EMAIL_TOPIC = "notification.email"
 
 # Events the reporter (and followers) hear about.
 CITIZEN_ACTIONS = {
@@ -91,7 +91,8 @@ def _message(event: Transition) -> tuple[str, str]:
 
 
 def transition_notify(*, transition_id: int) -> list[Notification]:
-    """Create the in-app notifications of one event and e-mail them; safe to run twice."""
+    """Create the in-app notifications of one event, and an outbox message for each e-mail to
+    send; safe to run twice (one notification per recipient and event)."""
     event = (
         Transition.objects.select_related("report", "report__identity", "actor")
         .filter(pk=transition_id)
@@ -101,36 +102,60 @@ def transition_notify(*, transition_id: int) -> list[Notification]:
         return []
     title, body = _message(event)
     created = []
-    for user_id in sorted(_recipients(event)):
+    emails = dict(User.objects.filter(pk__in=_recipients(event)).values_list("pk", "email"))
+    for user_id in sorted(emails):
         with transaction.atomic():
             notification, is_new = Notification.objects.get_or_create(
                 user_id=user_id,
                 transition=event,
                 defaults={"report": event.report, "title": title, "body": body},
             )
+            if is_new and emails[user_id]:
+                # Its own message: a mail server that is down delays (and retries) only the
+                # e-mails, and one recipient's failure never sends the others' again.
+                outbox_enqueue(
+                    topic=NOTIFICATION_EMAIL_TOPIC, payload={"notification_id": notification.pk}
+                )
         if is_new:
             created.append(notification)
-    for notification in created:
-        notification_email(notification=notification)
     return created
 
 
-def notification_email(*, notification: Notification) -> None:
-    email = notification.user.email
-    if not email:
-        return
-    try:
-        send_mail(
+def notification_message_id(notification: Notification) -> str:
+    """The same Message-ID every time this notification is sent: should a send be repeated
+    (the mail server accepted it, then the worker died before recording it), mail systems see
+    one message. The creation time keeps ids apart across databases that reuse primary keys."""
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "localhost"
+    stamp = int(notification.created_at.timestamp() * 1_000_000)
+    return f"<notification-{notification.pk}.{stamp}@{domain}>"
+
+
+def notification_email(*, notification_id: int) -> bool:
+    """E-mail one notification once (the outbox consumer of NOTIFICATION_EMAIL_TOPIC).
+
+    The row is locked and `emailed_at` checked and set in the relay's transaction, so a message
+    delivered again, or by two relays, sends nothing more. A failing mail server raises: the
+    outbox retries with backoff, then dead-letters; the in-app notification stands meanwhile."""
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(of=("self",))
+            .select_related("user")
+            .filter(pk=notification_id)
+            .first()
+        )
+        # Gone with its user's erasure, sent already, or the address was removed since.
+        if notification is None or notification.emailed_at or not notification.user.email:
+            return False
+        EmailMessage(
             notification.title,
             notification.body,
             settings.DEFAULT_FROM_EMAIL,
-            [email],
-            fail_silently=False,
-        )
-    except Exception:  # the in-app notification stands even when mail is down
-        logger.exception("E-mail for notification %s failed", notification.pk)
-        return
-    Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
+            [notification.user.email],
+            headers={"Message-ID": notification_message_id(notification)},
+        ).send(fail_silently=False)
+        notification.emailed_at = timezone.now()
+        notification.save(update_fields=["emailed_at"])
+        return True
 
 
 def notification_mark_read(*, user: User, notification_id: int) -> int:

@@ -1,5 +1,6 @@
 """Consent to the processing of personal data (Law 91/2025), recorded with the notice version
-at registration and at each submission. Citizens' other rights live in the privacy app."""
+at registration and at each submission (there in the statement that writes the identity too:
+reports.sql.SUBMISSION_ROWS). Citizens' other rights live in the privacy app."""
 
 from django.conf import settings
 

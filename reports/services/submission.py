@@ -12,11 +12,10 @@ from django.contrib.gis.geos import Point
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 
-from boundaries.models import Edition
 from boundaries.selectors import LocateError, commune_locate
 from reports.deadlines import deadline_after
-from reports.errors import ReportInvalid, ReportLocationInvalid
-from reports.inputs import report_input_clean
+from reports.errors import ReportInvalid, ReportLocationInvalid, ReportStateConflict
+from reports.inputs import ReportInput, report_input_clean
 from reports.models import (
     IdempotencyKey,
     Media,
@@ -33,8 +32,9 @@ from reports.services.media import (
     media_store,
     media_store_thumbnails,
 )
-from reports.services.privacy import processing_consent_record
+from reports.sql import SUBMISSION_ROWS, SUBMISSION_ROWS_KEYED
 from routing_rules.models import Category
+from routing_rules.selectors import category_cache_clear
 
 SCOPE = "report_submit"
 # How long a submission whose COMMIT broke asks the database whether it went through.
@@ -45,6 +45,10 @@ COMMIT_CHECK_SECONDS = 10
 class SubmitOutcome:
     report: Report
     created: bool
+
+
+class _KeyTaken(Exception):
+    """A live row holds the Idempotency-Key: undo this submission and replay that one."""
 
 
 def _request_hash(fields: dict, files: list) -> str:
@@ -71,10 +75,14 @@ def _key_cutoff(now: datetime | None = None) -> datetime:
     return (now or timezone.now()) - timedelta(hours=settings.REPORTS_IDEMPOTENCY_KEY_HOURS)
 
 
-def _replay(*, user: User, key: str, request_hash: str, field: str) -> SubmitOutcome | None:
-    existing = IdempotencyKey.objects.filter(
-        user=user, scope=SCOPE, key=key, created_at__gte=_key_cutoff()
-    ).first()
+def _replay(
+    *, user: User, key: str, request_hash: str, field: str, cutoff: datetime
+) -> SubmitOutcome | None:
+    existing = (
+        IdempotencyKey.objects.select_related("report")
+        .filter(user=user, scope=SCOPE, key=key, created_at__gte=cutoff)
+        .first()
+    )
     if existing is None:
         return None
     if existing.request_hash != request_hash:
@@ -126,10 +134,21 @@ def report_submit(
     key_field = (input_fields or {}).get("idempotency_key", "Idempotency-Key")
     idempotency_key = _key_clean(idempotency_key, field=key_field)
     request_hash = _request_hash(fields, files)
-    if idempotency_key:
-        replay = _replay(user=user, key=idempotency_key, request_hash=request_hash, field=key_field)
-        if replay:
-            return replay
+    cutoff = _key_cutoff()
+
+    def replay() -> SubmitOutcome | None:
+        return _replay(
+            user=user,
+            key=idempotency_key,
+            request_hash=request_hash,
+            field=key_field,
+            cutoff=cutoff,
+        )
+
+    # A retry is otherwise found by the key's own INSERT (no statement more), after the work;
+    # photos are worth a look first: their cleaning is the costly part of a submission.
+    if idempotency_key and files and (earlier := replay()):
+        return earlier
 
     cleaned = report_input_clean(
         title=title,
@@ -151,68 +170,65 @@ def report_submit(
         raise ReportLocationInvalid(exc.message, field="location") from exc
     prepared = media_prepare(files)
 
+    # One clock reading for the reference's year and the verification deadline, so that no
+    # second statement has to complete the row once the database has stamped it.
+    now = timezone.now()
+    report = Report(
+        # The database appends the id (migration 0008): PA-<year>-<id>.
+        reference=f"PA-{timezone.localtime(now):%Y}-",
+        category=category,
+        title=cleaned.title,
+        description=cleaned.description,
+        point=Point(cleaned.lon, cleaned.lat, srid=4326),
+        location_source=location_source,
+        commune_id=location.commune.id,
+        district_id=location.district.id if location.district else None,
+        edition_id=location.edition_id,
+        incident_at=incident_at,
+        urgent=urgent,
+        private_result=private_result,
+        verify_due_at=deadline_after(moment=now, days=settings.REPORTS_REJECT_WORKING_DAYS),
+    )
     stored: list[str] = []
     committing: list[bool] = []
     committed: list[bool] = []
     try:
+        # Statements: the report (its id and reference come back with RETURNING); identity,
+        # consent and key; the media rows (one INSERT for all); transition; outbox message.
         with transaction.atomic():
             # Runs first at commit: once set, the files belong to a committed report and no
             # later failure (a broker, a callback) may delete them.
             transaction.on_commit(lambda: committed.append(True))
-            if idempotency_key:
-                # An expired row with this key would still hold the unique constraint.
-                IdempotencyKey.objects.filter(
-                    user=user, scope=SCOPE, key=idempotency_key, created_at__lt=_key_cutoff()
-                ).delete()
-                key_row = IdempotencyKey.objects.create(
-                    user=user, scope=SCOPE, key=idempotency_key, request_hash=request_hash
-                )
-            report = Report.objects.create(
-                category=category,
-                title=cleaned.title,
-                description=cleaned.description,
-                point=Point(cleaned.lon, cleaned.lat, srid=4326),
-                location_source=location_source,
-                commune_id=location.commune.id,
-                district_id=location.district.id if location.district else None,
-                edition=Edition.objects.get(slug=location.edition),
-                incident_at=incident_at,
-                urgent=urgent,
-                private_result=private_result,
-            )
-            report.reference = f"PA-{timezone.localtime(report.created_at):%Y}-{report.pk:06d}"
-            report.verify_due_at = deadline_after(
-                moment=report.created_at, days=settings.REPORTS_REJECT_WORKING_DAYS
-            )
-            report.save(update_fields=["reference", "verify_due_at"])
-            ReporterIdentity.objects.create(
+            report.save(force_insert=True)
+            # Before any file is stored: a retry ends here.
+            _rows_insert(
                 report=report,
                 user=user,
-                full_name=cleaned.full_name,
-                phone=cleaned.phone,
-                email=cleaned.email,
+                cleaned=cleaned,
+                key=idempotency_key,
+                request_hash=request_hash,
+                cutoff=cutoff,
             )
+            media_rows = []
             for item in prepared:
                 name = media_store(item)
                 stored.append(name)
                 thumbnails = media_store_thumbnails(item, name)
                 stored.extend(t["name"] for t in thumbnails.values())
-                Media.objects.create(
-                    thumbnails=thumbnails,
-                    report=report,
-                    kind=item.kind,
-                    file=name,
-                    content_type=item.content_type,
-                    size=len(item.content),
-                    width=item.width,
-                    height=item.height,
+                media_rows.append(
+                    Media(
+                        thumbnails=thumbnails,
+                        report=report,
+                        kind=item.kind,
+                        file=name,
+                        content_type=item.content_type,
+                        size=len(item.content),
+                        width=item.width,
+                        height=item.height,
+                    )
                 )
-            processing_consent_record(
-                user=user, context=ProcessingConsent.Context.SUBMIT, report=report
-            )
-            if idempotency_key:
-                key_row.report = report
-                key_row.save(update_fields=["report"])
+            if media_rows:
+                Media.objects.bulk_create(media_rows)
             transition_record(
                 report=report,
                 action=Transition.Action.SUBMIT,
@@ -221,21 +237,79 @@ def report_submit(
                 data={"urgent": urgent},
             )
             committing.append(True)  # what fails from here on is the COMMIT itself
-    except IntegrityError:
+    except (_KeyTaken, IntegrityError) as exc:
         media_discard(stored)
-        # A concurrent retry with the same key won the race: answer with its report.
-        if idempotency_key:
-            replay = _replay(
-                user=user, key=idempotency_key, request_hash=request_hash, field=key_field
-            )
-            if replay:
-                return replay
+        # A retry with the same key, maybe running at the same moment: answer with its report.
+        if idempotency_key and (earlier := replay()):
+            return earlier
+        if _category_vanished(exc):
+            # Deleted in another process while this one's cache still held it.
+            category_cache_clear()
+            raise ReportInvalid(
+                "Lĩnh vực này không còn tiếp nhận phản ánh.", field="category"
+            ) from exc
+        if isinstance(exc, _KeyTaken):  # its row was purged in between: the client may resend
+            raise ReportStateConflict(
+                f"{key_field} vừa được dùng cho một lần gửi khác; hãy gửi lại.", field=key_field
+            ) from exc
         raise
     except BaseException:
         if not committed and stored and not (committing and _maybe_committed(report.pk)):
             media_discard(stored)
         raise
     return SubmitOutcome(report=report, created=True)
+
+
+def _category_vanished(exc: Exception) -> bool:
+    """A foreign-key violation of the report's category (checked at COMMIT: deferred)."""
+    cause = exc.__cause__
+    diag = getattr(cause, "diag", None)
+    constraint = getattr(diag, "constraint_name", None) or ""
+    return getattr(cause, "sqlstate", None) == "23503" and "category" in constraint
+
+
+def _rows_insert(
+    *,
+    report: Report,
+    user: User,
+    cleaned: ReportInput,
+    key: str | None,
+    request_hash: str,
+    cutoff: datetime,
+) -> ReporterIdentity:
+    """The identity, the consent (and the key) of a new report, in one statement. A live row
+    of the key (a retry, or one running at the same moment: the statement waits for its
+    transaction) raises _KeyTaken, which rolls this submission back."""
+    params = {
+        "report": report.pk,
+        "user": user.pk,
+        "full_name": cleaned.full_name,
+        "phone": cleaned.phone,
+        "email": cleaned.email,
+        "consent_context": ProcessingConsent.Context.SUBMIT,
+        "notice_version": settings.PRIVACY_NOTICE_VERSION,
+        "now": timezone.now(),
+        "scope": SCOPE,
+        "key": key,
+        "request_hash": request_hash,
+        "cutoff": cutoff,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(SUBMISSION_ROWS_KEYED if key else SUBMISSION_ROWS, params)
+        row = cursor.fetchone()
+    if row is None:
+        raise _KeyTaken()
+    # As the ORM would leave it: the report knows its identity (timelines ask who acted).
+    identity = ReporterIdentity(
+        pk=row[0],
+        report=report,
+        user=user,
+        full_name=cleaned.full_name,
+        phone=cleaned.phone,
+        email=cleaned.email,
+    )
+    identity._state.adding = False
+    return identity
 
 
 def _maybe_committed(pk: int) -> bool:

@@ -195,6 +195,23 @@ def test_healthz_answers_over_https_and_plain_http(stack):
         assert "no-store" in response.headers["Cache-Control"]
 
 
+def test_nginx_s_request_id_is_sent_back_and_in_gunicorn_s_json_access_log(stack):
+    session = stack.session()
+    # A client's own id is replaced by nginx's $request_id (32 hex digits).
+    response = session.get(HTTPS + "/healthz", headers={"X-Request-ID": "chosen"}, timeout=10)
+    request_id = response.headers["X-Request-ID"]
+    assert re.fullmatch(r"[0-9a-f]{32}", request_id)
+    access = STATE / "log" / "gunicorn-access.log"
+    lines = [json.loads(x) for x in access.read_text().splitlines() if request_id in x]
+    assert [(x["path"], x["status"]) for x in lines] == [("/healthz", 200)]
+    # /metrics sums gunicorn's workers (prometheus_client's multiprocess mode).
+    metrics = session.get(HTTPS + "/metrics", timeout=10).text
+    assert (
+        'portal_http_request_duration_seconds_count{method="GET",status="2xx",view="healthz"}'
+        in metrics
+    )
+
+
 def test_http_redirects_to_https(stack):
     response = stack.session().get(HTTP + "/ban-do/?q=1", allow_redirects=False, timeout=10)
     assert response.status_code == 301
@@ -308,8 +325,14 @@ def test_a_report_with_a_photo_is_filed_through_https(stack):
         timeout=30,
     )
     assert response.status_code == 201, response.text
-    stack.report = response.json()
     # Links are built from the forwarded scheme and host (port included).
+    detail_url = response.json()["links"]["self"]
+    assert detail_url.startswith(HTTPS + "/api/v1/reports/")
+    detail = session.get(
+        detail_url, headers={"Authorization": "Token " + login.json()["token"]}, timeout=10
+    )
+    assert detail.status_code == 200, detail.text
+    stack.report = detail.json()
     assert stack.report["media"][0]["url"].startswith(HTTPS + "/media/")
 
 

@@ -66,7 +66,12 @@ def test_restore_into_a_fresh_database_gives_same_reports_identities_and_media(
     manifest = json.loads((backup.path / MANIFEST_NAME).read_text(encoding="utf-8"))
     assert manifest["counts"] == {"reports": 2, "identities": 2, "media": 3}
     assert manifest["missing_media"] == []
-    assert manifest["migration_heads"]["reports"].startswith("0007_")
+    # The newest migration of the app, whatever its number: the restore checks it against the code.
+    newest = max(
+        path.stem
+        for path in (Path(__file__).resolve().parents[2] / "reports" / "migrations").glob("0*.py")
+    )
+    assert manifest["migration_heads"]["reports"] == newest
     assert result.counts == manifest["counts"]
 
     with postgres.connect(dbname=fresh_database) as conn, conn.cursor() as cursor:

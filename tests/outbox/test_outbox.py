@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +15,7 @@ from outbox.models import OutboxMessage
 from reports.models import Notification
 from reports.services import workflow
 from reports.services.common import TRANSITION_NOTIFY_TOPIC
+from reports.services.notifications import NOTIFICATION_EMAIL_TOPIC
 
 pytestmark = pytest.mark.django_db
 
@@ -29,9 +31,14 @@ def test_a_change_writes_its_notifications_to_the_outbox(
     messages = list(OutboxMessage.objects.order_by("id"))
     assert [m.topic for m in messages] == [TRANSITION_NOTIFY_TOPIC] * 2
     assert not Notification.objects.exists()
-    assert outbox.outbox_relay().sent == 2
+    # The two events, then in the same round the e-mail each of their notifications wrote.
+    assert outbox.outbox_relay().sent == 4
     assert Notification.objects.filter(user=ioc, report=report).exists()
+    assert Notification.objects.filter(emailed_at=None).count() == 0
+    assert len(mail.outbox) == Notification.objects.count() == 2
     assert outbox.outbox_relay().sent == 0  # delivered once
+    topics = OutboxMessage.objects.values_list("topic", flat=True)
+    assert sorted(topics) == [NOTIFICATION_EMAIL_TOPIC] * 2 + [TRANSITION_NOTIFY_TOPIC] * 2
     assert set(OutboxMessage.objects.values_list("state", "attempts")) == {("sent", 1)}
 
 

@@ -46,7 +46,7 @@ def test_lifecycle_over_http(
         response = api_client.post(url("report-list"), submit_payload(), format="json")
     assert response.status_code == 201, response.data
     report = Report.objects.get(reference=response.data["reference"])
-    assert response.data["commune"] == "03127"
+    assert api_client.get(response.data["links"]["self"]).data["commune"] == "03127"
 
     steps = [
         (ioc, "assign", {"agency": ubnd_dbp.code}),
@@ -93,7 +93,8 @@ def test_multipart_submit_with_photo(api_client, reporter, category):
         url("report-list"), {**submit_payload(), "media": [gps_jpeg()]}, format="multipart"
     )
     assert response.status_code == 201, response.data
-    assert response.data["media"][0]["content_type"] == "image/jpeg"
+    detail = api_client.get(response.data["links"]["self"])
+    assert detail.data["media"][0]["content_type"] == "image/jpeg"
 
 
 def test_photo_location_offers_exif_gps(api_client, reporter):

@@ -27,7 +27,7 @@ import requests
 from django.conf import settings
 
 from gis_portal.api_errors import DATABASE_RETRY_SECONDS
-from tests.processes import PostgresCluster, RedisProcess, free_port
+from tests.processes import PostgresCluster, RedisProcess, free_port, manage_shell
 from tests.reports.conftest import DBP
 from tests.reports.media_samples import gps_jpeg
 from tests.reports.worker_support import wait_for
@@ -86,20 +86,6 @@ def world_read() -> None:
     )
 
 
-def manage_shell(env: dict, function: str) -> dict:
-    code = f"from tests.reports.test_postgres_fault import {function}; {function}()"
-    done = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", code],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
 @dataclass
 class Portal:
     url: str
@@ -141,7 +127,7 @@ def portal():
             "BOUNDARIES_DATA_DIR": str(settings.BOUNDARIES_DATA_DIR),
         }
         env.pop("DB_TEST_NAME", None)
-        manage_shell(env, "world_build")
+        manage_shell(env, "tests.reports.test_postgres_fault", "world_build")
         # Production pages name hashed static files from the manifest collectstatic writes.
         subprocess.run(
             [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
@@ -281,7 +267,7 @@ def test_killing_postgres_mid_load_loses_no_acknowledged_submission(portal):
     took = time.monotonic() - started
     assert "up" in outage, "the load ended before the database was killed"
     assert outage["acknowledged_before"] < SUBMISSIONS, "nothing was in flight at the kill"
-    stored = manage_shell(portal.env, "world_read")
+    stored = manage_shell(portal.env, "tests.reports.test_postgres_fault", "world_read")
 
     acknowledged = {key: reference for key, reference, _, _ in outcomes}
     references = stored["references"]

@@ -5,6 +5,11 @@ from django.core.management.base import BaseCommand, CommandError
 from operations.postgres import BackupError
 from operations.services import backup_create
 
+BUCKET_NOTICE = (
+    "Media nằm trong bucket S3 (MEDIA_STORAGE=s3): không sao lưu vào đây. Hãy bật versioning "
+    "và sao chép (replication) của bucket sang nơi khác."
+)
+
 
 class Command(BaseCommand):
     help = (
@@ -27,6 +32,8 @@ class Command(BaseCommand):
             f"CSDL {manifest['database']}: {counts['reports']} phản ánh, "
             f"{counts['identities']} danh tính, {counts['media']} ảnh/video"
         )
+        if manifest["media_storage"] != "local":
+            self.stdout.write(BUCKET_NOTICE)
         if result.dry_run:
             self.stdout.write(
                 f"[dry-run] Sẽ sao lưu vào {result.path}: {summary}; "

@@ -37,8 +37,11 @@ class Command(BaseCommand):
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
         counts = result.counts
+        media_place = result.media_root
+        if result.media_storage != "local":
+            media_place = "bucket S3 (media không nằm trong bản sao lưu, giữ nguyên)"
         self.stdout.write(
-            f"Đã khôi phục vào CSDL {result.database} và {result.media_root}: "
+            f"Đã khôi phục vào CSDL {result.database} và {media_place}: "
             f"{counts['reports']} phản ánh, {counts['identities']} danh tính, "
             f"{counts['media']} ảnh/video, {result.media_files} tệp media đúng sha256."
         )

@@ -1,0 +1,272 @@
+"""In-process point → commune index: the subdivided pieces of the served provinces, per edition.
+
+Answers what LOCATE_SQL / PROVINCE_COVERS_SQL would, without a round trip. Borders included:
+GEOS decides which side of an edge a point lies on exactly, PostGIS in plain floating point,
+so the two could differ within ~1e-13° of an edge; for a point within EDGE_EPS_DEG of a
+piece's edge the index runs PostGIS's own test instead (postgis_covers), and the lowest
+commune code wins among the pieces covering the point, as in the SQL's ORDER BY.
+
+It says "ask PostGIS" (None) for what it does not hold: a point in a served province but in
+none of its communes (a sliver: the nearest commune is measured on the spheroid), or, when
+other provinces are loaded, in none of the served ones (which province it is in); two
+editions valid from the same day; a commune without its province.
+
+Freshness: each process reads the token of migration 0003 at most every
+BOUNDARIES_INDEX_CHECK_SECONDS (one single-row SELECT) and drops everything when it changed,
+so a committed change to an edition, unit or piece is seen within that bound. Pieces of an
+edition are loaded on its first lookup. GEOS prepared geometries are not thread-safe: one lock
+serialises lookups (uncontended in sync gunicorn workers).
+"""
+
+import platform
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.conf import settings
+from django.db import connection
+
+from boundaries.sql import (
+    INDEX_EDITIONS_SQL,
+    INDEX_HIERARCHY_SQL,
+    INDEX_OTHER_PROVINCES_SQL,
+    INDEX_PIECES_SQL,
+    INDEX_VERSION_SQL,
+)
+
+# Pieces fetched per query when an edition loads: a worker's memory grows by less than with
+# one result holding every piece at once (~8 MB less for Điện Biên).
+PIECES_BATCH = 100
+# Degrees (~0.1 mm): far above the ~1e-13° where floating-point side tests can differ.
+EDGE_EPS_DEG = 1e-9
+# numpy repeats PostGIS's side test bit for bit where the C compiler cannot fuse a*b - c*d
+# into one rounding (FMA): x86-64 builds of PostGIS. Elsewhere, edge points go to PostGIS.
+SAME_FLOATS = platform.machine().lower() in ("x86_64", "amd64")
+
+
+@dataclass(frozen=True)
+class Contains:
+    """The point is in this commune: `row` has LOCATE_SQL's columns."""
+
+    row: tuple
+
+
+@dataclass(frozen=True)
+class NoEdition:
+    """No edition is valid on that day."""
+
+
+@dataclass(frozen=True)
+class Outside:
+    """The point is in no served commune, no served province and no other loaded province."""
+
+
+NO_EDITION = NoEdition()
+OUTSIDE = Outside()
+Decision = Contains | NoEdition | Outside | None
+
+
+class _Pieces:
+    """Prepared polygons behind an STRtree. A lookup probes with the square of side
+    2 × EDGE_EPS_DEG around the point: a piece covering the square covers the point for
+    PostGIS too, one missing it does not; one the square straddles the edge of gets
+    PostGIS's own test."""
+
+    def __init__(self, shapely, geoms, keys: list):
+        self._shapely = shapely
+        self.keys = keys
+        self.geoms = geoms
+        shapely.prepare(geoms)
+        self.tree = shapely.STRtree(geoms)
+
+    def covering(self, probe, x: float, y: float) -> list | None:
+        """Keys of the pieces PostGIS's ST_Covers finds, or None when it is not certain."""
+        shapely = self._shapely
+        near = self.tree.query(probe)
+        if not len(near):
+            return []
+        candidates = self.geoms[near]
+        covered = shapely.covers(candidates, probe)
+        on_edge = shapely.intersects(candidates, probe) & ~covered
+        for k in on_edge.nonzero()[0]:
+            if not SAME_FLOATS:
+                return None
+            answer = postgis_covers(shapely.get_rings(candidates[k]), x, y)
+            if answer is None:
+                return None
+            covered[k] = answer
+        return [self.keys[i] for i in near[covered]]
+
+
+def _point_in_ring(xy, x: float, y: float) -> int | None:
+    """PostGIS 3.3's point_in_ring (lwgeom_functions_analytic.c), the same float operations in
+    the same order: -1 outside, 0 on the ring, 1 inside; None on a segment shorter than the
+    1e-12 its cached variant ignores (where the two variants could differ)."""
+    x1, y1, x2, y2 = xy[:-1, 0], xy[:-1, 1], xy[1:, 0], xy[1:, 1]
+    dx, dy = x2 - x1, y2 - y1
+    length2 = dx * dx + dy * dy
+    if ((length2 > 0) & (length2 < 1e-24)).any():
+        return None
+    real = length2 > 0
+    side = dx * (y - y1) - (x - x1) * dy
+    on = (
+        real
+        & (side == 0.0)
+        & (((x1 <= x) & (x <= x2)) | ((x2 <= x) & (x <= x1)))
+        & (((y1 <= y) & (y <= y2)) | ((y2 <= y) & (y <= y1)))
+    )
+    if on.any():
+        return 0
+    up = real & (y1 <= y) & (y < y2) & (side > 0)
+    down = real & (y2 <= y) & (y < y1) & (side < 0)
+    return -1 if int(up.sum()) == int(down.sum()) else 1
+
+
+def postgis_covers(rings, x: float, y: float) -> bool | None:
+    """ST_Covers(polygon, point) as PostGIS 3.3 decides it (point_in_polygon)."""
+    import shapely
+
+    result = None
+    for number, ring in enumerate(rings):
+        inside = _point_in_ring(shapely.get_coordinates(ring), x, y)
+        if inside is None:
+            return None
+        if number == 0:
+            if inside == -1:
+                return False
+            result = inside
+        elif inside == 1:
+            return False
+        elif inside == 0:
+            return True
+    return result != -1
+
+
+@dataclass
+class _EditionIndex:
+    communes: _Pieces | None
+    provinces: _Pieces | None
+    hierarchy: dict[int, tuple]
+    other_provinces: bool
+
+
+def _fetch(sql: str, params: dict | None = None) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _load_edition(edition_id: int, served: list[str]) -> _EditionIndex:
+    import numpy
+    import shapely  # GEOS loads with the first lookup, not with the URLs
+
+    params = {"edition": edition_id, "served": served, "after": 0, "batch": PIECES_BATCH}
+    levels, keys, geoms = [], [], []
+    while rows := _fetch(INDEX_PIECES_SQL, params):
+        levels += [row[1] for row in rows]
+        keys += [(row[3], row[2]) for row in rows]
+        geoms.append(shapely.from_wkb([bytes(row[4]) for row in rows]))
+        params["after"] = rows[-1][0]
+    hierarchy = {row[0]: row for row in _fetch(INDEX_HIERARCHY_SQL, params)}
+    other = _fetch(INDEX_OTHER_PROVINCES_SQL, params)[0][0]
+    levels = numpy.array(levels)
+    geoms = numpy.concatenate(geoms) if geoms else numpy.array([], dtype=object)
+
+    def pieces(level: str) -> _Pieces | None:
+        chosen = (levels == level).nonzero()[0]
+        if not len(chosen):
+            return None
+        return _Pieces(shapely, geoms[chosen], [keys[i] for i in chosen])
+
+    return _EditionIndex(pieces("commune"), pieces("province"), hierarchy, other)
+
+
+@dataclass
+class _Snapshot:
+    token: int | None
+    served: tuple[str, ...]
+    # (valid_from, id, valid_to), newest first, as EDITION_AT_SQL orders them.
+    editions: list[tuple]
+    checked_at: float
+    by_edition: dict[int, _EditionIndex] = field(default_factory=dict)
+    edition_on: dict[date, int | None] = field(default_factory=dict)
+
+    def edition_for(self, at: date) -> int | None:
+        """The id EDITION_AT_SQL picks; -1 when two editions tie (PostgreSQL picks either)."""
+        if at not in self.edition_on:
+            valid = [e for e in self.editions if e[0] <= at and (e[2] is None or e[2] >= at)]
+            if not valid:
+                chosen = None
+            elif len(valid) > 1 and valid[1][0] == valid[0][0]:
+                chosen = -1
+            else:
+                chosen = valid[0][1]
+            self.edition_on[at] = chosen
+        return self.edition_on[at]
+
+
+_lock = threading.RLock()
+_snapshot: _Snapshot | None = None
+
+
+def _current() -> _Snapshot:
+    """The snapshot for this lookup, rebuilt when the token moved (called under _lock)."""
+    global _snapshot
+    snapshot = _snapshot
+    now = time.monotonic()
+    served = tuple(settings.BOUNDARIES_SERVED_PROVINCES)
+    if (
+        snapshot is not None
+        and snapshot.served == served
+        and now - snapshot.checked_at < settings.BOUNDARIES_INDEX_CHECK_SECONDS
+    ):
+        return snapshot
+    rows = _fetch(INDEX_VERSION_SQL)
+    token = rows[0][0] if rows else None
+    if snapshot is None or snapshot.token != token or snapshot.served != served:
+        # The token is read first: data read after it is at least as new.
+        editions = sorted(
+            (
+                (valid_from, pk, valid_to)
+                for pk, _, valid_from, valid_to in _fetch(INDEX_EDITIONS_SQL)
+            ),
+            key=lambda e: e[0],
+            reverse=True,
+        )
+        snapshot = _Snapshot(token=token, served=served, editions=editions, checked_at=now)
+    else:
+        snapshot.checked_at = now
+    _snapshot = snapshot
+    return snapshot
+
+
+def index_locate(*, lon: float, lat: float, at: date) -> Decision:
+    """What the PostGIS path would answer for this point on that day, or None to ask it."""
+    import shapely
+
+    with _lock:
+        snapshot = _current()
+        edition_id = snapshot.edition_for(at)
+        if edition_id is None:
+            return NO_EDITION
+        if edition_id < 0:
+            return None
+        index = snapshot.by_edition.get(edition_id)
+        if index is None:
+            index = _load_edition(edition_id, list(snapshot.served))
+            snapshot.by_edition[edition_id] = index
+        eps = EDGE_EPS_DEG
+        probe = shapely.box(lon - eps, lat - eps, lon + eps, lat + eps)
+        if index.communes is not None:
+            hits = index.communes.covering(probe, lon, lat)
+            if hits is None:
+                return None
+            if hits:
+                row = index.hierarchy.get(min(hits)[1])
+                return Contains(row) if row is not None else None
+        if index.provinces is not None:
+            hits = index.provinces.covering(probe, lon, lat)
+            if hits is None or hits:
+                return None
+        return None if index.other_provinces else OUTSIDE
