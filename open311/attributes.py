@@ -1,12 +1,30 @@
 """Service attributes (GeoReport v2 service definitions): the report fields Open311 lacks."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from reports.errors import ReportInvalid
+
+# Real time zones lie within UTC-12 and UTC+14; PostgreSQL refuses offsets past ±15:59.
+MAX_UTC_OFFSET = timedelta(hours=14)
+
+
+def moment_parse(value: str) -> datetime | None:
+    """An ISO 8601 / W3C moment, aware (the portal's zone when none is given), or None when it
+    is malformed, impossible (month 13) or its offset is no time zone's."""
+    try:
+        moment = parse_datetime(value)
+    except ValueError:
+        return None
+    if moment is None:
+        return None
+    if timezone.is_naive(moment):
+        return timezone.make_aware(moment)
+    return moment if abs(moment.utcoffset()) <= MAX_UTC_OFFSET else None
+
 
 BOOLEAN_VALUES = [{"key": "true", "name": "Có"}, {"key": "false", "name": "Không"}]
 TITLE_MAX = 200
@@ -107,13 +125,11 @@ def attributes_parse(raw: dict[str, str]) -> ParsedAttributes:
         if raw.get(code, "").strip():
             values[code] = _boolean(code, raw[code])
     if raw.get("incident_at", "").strip():
-        moment = parse_datetime(raw["incident_at"].strip())
+        moment = moment_parse(raw["incident_at"].strip())
         if moment is None:
             raise ReportInvalid(
                 "attribute[incident_at] không phải thời điểm ISO 8601.",
                 field="attribute[incident_at]",
             )
-        if timezone.is_naive(moment):
-            moment = timezone.make_aware(moment)
         values["incident_at"] = moment
     return ParsedAttributes(**values)

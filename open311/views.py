@@ -4,8 +4,6 @@ import re
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from rest_framework import status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
@@ -15,6 +13,7 @@ from rest_framework.views import APIView
 from gis_portal.api_errors import exception_handler
 from gis_portal.throttles import client_ip
 from open311 import openapi, presenters, selectors
+from open311.attributes import moment_parse
 from open311.ratelimit import RateLimited, rate_limit_hit
 from open311.renderers import Open311JSONRenderer, Open311XMLRenderer
 from open311.services.clients import ApiKeyInvalid, api_client_authenticate
@@ -151,12 +150,13 @@ class ServiceDefinitionView(Open311View):
 def _moment(value: str | None, name: str):
     if not value:
         return None
-    moment = parse_datetime(value.strip().replace(" ", "+"))
+    # A "+" in an offset arrives as a space when the client did not encode it.
+    moment = moment_parse(value.strip().replace(" ", "+"))
     if moment is None:
         raise ReportInvalid(
             f"{name} phải theo định dạng W3C, ví dụ 2025-01-01T00:00:00Z.", field=name
         )
-    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+    return moment
 
 
 def _csv(value: str | None) -> tuple[str, ...]:

@@ -192,6 +192,9 @@ def test_default_window_is_the_last_90_days(client, posted, issued):
         ({"start_date": "2025-01-01T00:00:00Z", "end_date": "2025-06-01T00:00:00Z"}, "start_date"),
         ({"start_date": "2025-06-01T00:00:00Z", "end_date": "2025-01-01T00:00:00Z"}, "end_date"),
         ({"start_date": "yesterday"}, "start_date"),
+        # No time zone is 21 h from UTC (PostgreSQL would refuse it: a 500 before).
+        ({"start_date": "1097-11-20T08:28:32+21:05"}, "start_date"),
+        ({"end_date": "2025-13-01T00:00:00Z"}, "end_date"),
         ({"status": "pending"}, "status"),
     ],
 )
