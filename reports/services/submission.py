@@ -164,6 +164,9 @@ def report_submit(
         raise ReportInvalid("Lĩnh vực này không còn tiếp nhận phản ánh.", field="category")
     if incident_at and incident_at > timezone.now():
         raise ReportInvalid("Thời điểm xảy ra không được ở tương lai.", field="incident_at")
+    if incident_at and timezone.is_aware(incident_at):
+        # In the portal's zone: PostgreSQL refuses offsets no time zone has (e.g. +21:05).
+        incident_at = timezone.localtime(incident_at)
     try:
         location = commune_locate(lon=cleaned.lon, lat=cleaned.lat)
     except LocateError as exc:

@@ -3,7 +3,8 @@
 import json
 import subprocess
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
 from pathlib import Path
 
 import pytest
@@ -143,6 +144,14 @@ def test_future_incident_time_refused(submit):
     with pytest.raises(ReportInvalid) as exc:
         submit(incident_at=timezone.now() + timedelta(days=1))
     assert exc.value.field == "incident_at"
+
+
+def test_incident_time_with_an_offset_no_zone_has_is_stored_in_the_portals_zone(submit):
+    # Python accepts a +21:05 offset, PostgreSQL does not: the same moment, in Hà Nội's zone.
+    odd = datetime(2025, 3, 1, 8, 0, tzinfo=dt_timezone(timedelta(hours=21, minutes=5)))
+    report = submit(incident_at=odd)
+    report.refresh_from_db()
+    assert report.incident_at == odd
 
 
 def test_idempotent_retry_returns_first_report(submit, reporter, category):
