@@ -5,6 +5,7 @@ port, never the shared ones."""
 import json
 import os
 import pwd
+import secrets
 import shutil
 import socket
 import subprocess
@@ -169,3 +170,28 @@ def manage_shell(env: dict, module: str, function: str, timeout: float = 180) ->
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def portal_env(folder: Path, *, redis_url: str, **extra: str) -> dict[str, str]:
+    """The environment of a portal a test starts itself: production settings over plain HTTP on
+    127.0.0.1, a random secret, media and static files under `folder`, its own Redis; `extra`
+    (the database's DB_* among them) on top."""
+    from django.conf import settings
+
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "gis_portal.settings.production",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(40),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_BEHIND_PROXY": "0",
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DJANGO_MEDIA_ROOT": str(folder / "media"),
+        "DJANGO_STATIC_ROOT": str(folder / "static"),
+        "DJANGO_LOG_LEVEL": "WARNING",
+        "REDIS_URL": redis_url,
+        "CACHE_REDIS_URL": redis_url,
+        "BOUNDARIES_DATA_DIR": str(settings.BOUNDARIES_DATA_DIR),
+        **extra,
+    }
+    env.pop("DB_TEST_NAME", None)
+    return env

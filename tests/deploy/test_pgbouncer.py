@@ -25,9 +25,8 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
-from django.conf import settings
 
-from tests.processes import PostgresCluster, RedisProcess, free_port, manage_shell
+from tests.processes import PostgresCluster, RedisProcess, free_port, manage_shell, portal_env
 from tests.reports.conftest import DBP
 from tests.reports.media_samples import gps_jpeg
 from tests.reports.worker_support import wait_for
@@ -190,27 +189,17 @@ def portal():
         cluster.createdb(DATABASE)
         bouncer.start()
         redis.start()
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "gis_portal.settings.production",
-            "DJANGO_SECRET_KEY": secrets.token_urlsafe(40),
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-            "DJANGO_BEHIND_PROXY": "0",
-            "DJANGO_SECURE_SSL_REDIRECT": "0",
-            "DJANGO_MEDIA_ROOT": str(cluster.folder / "media"),
-            "DJANGO_STATIC_ROOT": str(cluster.folder / "static"),
-            "DJANGO_LOG_LEVEL": "WARNING",
-            "REDIS_URL": redis.url,
-            "CACHE_REDIS_URL": redis.url,
-            "BOUNDARIES_DATA_DIR": str(settings.BOUNDARIES_DATA_DIR),
+        env = portal_env(
+            cluster.folder,
+            redis_url=redis.url,
             # Everything through pgbouncer, as a server configured by deploy/env.example.
-            "DB_HOST": "127.0.0.1",
-            "DB_PORT": str(bouncer.port),
-            "DB_NAME": DATABASE,
-            "DB_USER": PostgresCluster.user,
-            "DB_PASSWORD": PASSWORD,
-            "DB_POOL_MODE": "transaction",
-        }
+            DB_HOST="127.0.0.1",
+            DB_PORT=str(bouncer.port),
+            DB_NAME=DATABASE,
+            DB_USER=PostgresCluster.user,
+            DB_PASSWORD=PASSWORD,
+            DB_POOL_MODE="transaction",
+        )
         for name in ("DB_TEST_NAME", "DB_REPLICA_HOST", "DB_DIRECT_HOST", "DB_DIRECT_PORT"):
             env.pop(name, None)
         tokens = manage_shell(env, "tests.deploy.test_pgbouncer", "world_build")

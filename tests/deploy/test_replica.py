@@ -12,9 +12,7 @@ Everything the test started is stopped and removed whatever the outcome.
 """
 
 import json
-import os
 import re
-import secrets
 import subprocess
 import sys
 import time
@@ -23,10 +21,9 @@ from pathlib import Path
 
 import pytest
 import requests
-from django.conf import settings
 from django_otp.oath import TOTP
 
-from tests.processes import PostgresCluster, RedisProcess, free_port, manage_shell
+from tests.processes import PostgresCluster, RedisProcess, free_port, manage_shell, portal_env
 from tests.reports.worker_support import wait_for
 
 pytestmark = pytest.mark.slow
@@ -145,24 +142,12 @@ def stack():
         assert replica.query("SELECT pg_is_in_recovery()") == "t"
         redis = RedisProcess(primary.folder)
         redis.start()
-        env = {
-            **os.environ,
+        env = portal_env(
+            primary.folder,
+            redis_url=redis.url,
             **primary.env(DATABASE),
-            "DJANGO_SETTINGS_MODULE": "gis_portal.settings.production",
-            "DJANGO_SECRET_KEY": secrets.token_urlsafe(40),
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-            "DJANGO_BEHIND_PROXY": "0",
-            "DJANGO_SECURE_SSL_REDIRECT": "0",
-            "DJANGO_MEDIA_ROOT": str(primary.folder / "media"),
-            # API only (no page): no collected static files needed.
-            "DJANGO_STATIC_ROOT": str(primary.folder / "static"),
-            "DJANGO_LOG_LEVEL": "WARNING",
-            "REDIS_URL": redis.url,
-            "CACHE_REDIS_URL": redis.url,
-            "BOUNDARIES_DATA_DIR": str(settings.BOUNDARIES_DATA_DIR),
-            "THROTTLE_MAPS_GEOJSON_RATE": "1000/minute",
-        }
-        env.pop("DB_TEST_NAME", None)
+            THROTTLE_MAPS_GEOJSON_RATE="1000/minute",
+        )
         phases = {"clusters": time.monotonic() - started}
         manage_shell(env, "tests.deploy.test_replica", "world_build")
         phases["world"] = time.monotonic() - started

@@ -10,8 +10,6 @@ own for the cache and the broker, and removes both, with the server, whatever th
 """
 
 import json
-import os
-import secrets
 import subprocess
 import sys
 import threading
@@ -24,10 +22,9 @@ from pathlib import Path
 
 import pytest
 import requests
-from django.conf import settings
 
 from gis_portal.api_errors import DATABASE_RETRY_SECONDS
-from tests.processes import PostgresCluster, RedisProcess, free_port, manage_shell
+from tests.processes import PostgresCluster, RedisProcess, free_port, manage_shell, portal_env
 from tests.reports.conftest import DBP
 from tests.reports.media_samples import gps_jpeg
 from tests.reports.worker_support import wait_for
@@ -111,22 +108,11 @@ def portal():
         cluster.createdb("portal_fault")
         redis.start()
         media = cluster.folder / "media"
-        env = {
-            **os.environ,
+        env = portal_env(
+            cluster.folder,
+            redis_url=redis.url,
             **cluster.env("portal_fault"),
-            "DJANGO_SETTINGS_MODULE": "gis_portal.settings.production",
-            "DJANGO_SECRET_KEY": secrets.token_urlsafe(40),
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-            "DJANGO_BEHIND_PROXY": "0",
-            "DJANGO_SECURE_SSL_REDIRECT": "0",
-            "DJANGO_MEDIA_ROOT": str(media),
-            "DJANGO_STATIC_ROOT": str(cluster.folder / "static"),
-            "DJANGO_LOG_LEVEL": "WARNING",
-            "REDIS_URL": redis.url,
-            "CACHE_REDIS_URL": redis.url,
-            "BOUNDARIES_DATA_DIR": str(settings.BOUNDARIES_DATA_DIR),
-        }
-        env.pop("DB_TEST_NAME", None)
+        )
         manage_shell(env, "tests.reports.test_postgres_fault", "world_build")
         # Production pages name hashed static files from the manifest collectstatic writes.
         subprocess.run(
