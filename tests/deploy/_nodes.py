@@ -238,6 +238,8 @@ class Cluster:
         return session
 
     def _seen(self, response, *args, **kwargs) -> None:
+        if response.status_code == 502:  # nginx's own answer: that gunicorn was still starting
+            return
         with self.lock:
             self.upstreams[response.headers.get("X-Upstream", "")] += 1
 

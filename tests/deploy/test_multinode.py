@@ -338,15 +338,19 @@ def test_each_report_is_emailed_to_each_recipient_exactly_once(cluster):
 def test_both_gunicorns_served_requests(cluster):
     served = Counter()
     for upstream, count in cluster.upstreams.items():
-        if ".sock" in upstream:  # not a 502 while both were starting, nor a static file
+        if ".sock" in upstream:  # not a static file
             served[node_named(upstream)] += count
     assert set(served) == set(NODES), cluster.upstreams
     assert min(served.values()) >= sum(served.values()) / 3, served  # round robin, about half
-    # Each gunicorn's own access log shows it served its share too. Not to the request: one
-    # line per run goes missing from the JSON access log (to be found, see the closing note).
-    for n in NODES:
-        lines = (cluster.folder / f"web-{n}-access.log").read_text().splitlines()
-        assert len(lines) >= served[n] * 0.9, (n, len(lines), served[n])
+
+    # Each gunicorn's own access log shows it served its share too, to the request (the 502s
+    # nginx gave while one was starting are not counted). gunicorn writes a line after it has
+    # sent the response, so the last one may still be on its way.
+    def logged(n):
+        return len((cluster.folder / f"web-{n}-access.log").read_text().splitlines())
+
+    wait_for(lambda: all(logged(n) >= served[n] for n in NODES), timeout=10)
+    assert {n: logged(n) for n in NODES} == dict(served)
 
 
 def test_a_periodic_task_runs_once_a_period_despite_two_beats_and_a_dead_one(cluster):

@@ -20,6 +20,8 @@ import requests
 from django.conf import settings
 from PIL import Image
 
+from tests.reports.worker_support import wait_for
+
 pytestmark = pytest.mark.prod_stack
 
 ROOT = Path(settings.BASE_DIR)
@@ -202,8 +204,13 @@ def test_nginx_s_request_id_is_sent_back_and_in_gunicorn_s_json_access_log(stack
     request_id = response.headers["X-Request-ID"]
     assert re.fullmatch(r"[0-9a-f]{32}", request_id)
     access = STATE / "log" / "gunicorn-access.log"
-    lines = [json.loads(x) for x in access.read_text().splitlines() if request_id in x]
-    assert [(x["path"], x["status"]) for x in lines] == [("/healthz", 200)]
+
+    def logged():
+        return [json.loads(x) for x in access.read_text().splitlines() if request_id in x]
+
+    # gunicorn writes the access line after it has sent the response, so it may come later.
+    wait_for(logged, timeout=10)
+    assert [(x["path"], x["status"]) for x in logged()] == [("/healthz", 200)]
     # /metrics sums gunicorn's workers (prometheus_client's multiprocess mode).
     metrics = session.get(HTTPS + "/metrics", timeout=10).text
     assert (
