@@ -36,15 +36,24 @@ lint:
 	$(LINT_IMPORTS)
 
 # wrk drives the HTTP part of the locate bench (Python threads without it).
+# worker_rss.py: one web worker's memory after each kind of request (issue 13, goal 3).
 bench:
 	bash scripts/setup.sh --bench
 	$(PY) bench/locate_bench.py $(BENCH_ARGS)
 	$(PY) bench/intake_bench.py $(INTAKE_BENCH_ARGS)
+	$(PY) bench/worker_rss.py $(RSS_BENCH_ARGS)
 
-# Maps layers at scale, against a database filled once with synthetic reports (see README).
+# Maps layers, analysis, statistics, a peer tile server (tipg) and Lighthouse at scale,
+# against a database filled once with synthetic reports (see README). It is migrated first:
+# a bench of new code on an old schema measures nothing.
 MAPS_BENCH_DB ?= gis_portal_maps_bench
-bench-maps: setup
+bench-maps:
+	bash scripts/setup.sh --bench
+	DB_NAME=$(MAPS_BENCH_DB) $(PY) manage.py migrate --noinput -v 0
 	DB_NAME=$(MAPS_BENCH_DB) $(PY) bench/maps_bench.py $(BENCH_ARGS)
+	DB_NAME=$(MAPS_BENCH_DB) $(PY) bench/stats_bench.py $(STATS_BENCH_ARGS)
+	DB_NAME=$(MAPS_BENCH_DB) $(PY) bench/tiles_peer.py $(TILES_PEER_ARGS)
+	DB_NAME=$(MAPS_BENCH_DB) $(PY) bench/lighthouse_bench.py $(LIGHTHOUSE_BENCH_ARGS)
 
 # Load on the production stack: locust against `make prod` (started if it is not running),
 # per endpoint throughput, p50/p95/p99, CPU per request, worker RSS (see README).

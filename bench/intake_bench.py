@@ -2,11 +2,13 @@
 ratios and targets; asserts nothing but that every acknowledged report is in the database.
 
     .venv/bin/python bench/intake_bench.py [--seconds 20] [--connections 4] [--rounds 4]
-                                           [--tree DIR]
+                                           [--tree DIR] [--compare DIR]
 
 --tree serves (and counts the statements of) the code of another checkout instead, e.g. the
 previous path: `mkdir /tmp/before && git archive <commit> | tar -x -C /tmp/before`. The schema
-is always migrated by this checkout (later migrations only add to it).
+is always migrated by this checkout (later migrations only add to it). --compare DIR serves
+that checkout too, from a second gunicorn, and interleaves every slice of both (the figures of
+the two side by side, from one run; only one server is driven at a time).
 
 gunicorn (production settings, 2 sync workers, persistent database connections) serves a
 database of its own (DB_NAME_INTAKE_BENCH, default gis_portal_intake_bench: migrated, Điện Biên
@@ -184,7 +186,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def gunicorn_start(port: int) -> subprocess.Popen:
+def gunicorn_start(port: int, tree: Path = TREE) -> subprocess.Popen:
     db = settings.DATABASES["default"]
     env = {
         **os.environ,
@@ -207,7 +209,7 @@ def gunicorn_start(port: int) -> subprocess.Popen:
             f"--bind=127.0.0.1:{port}",
             "--timeout=60",
         ],
-        cwd=TREE,
+        cwd=tree,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -338,12 +340,52 @@ def report_load(load: Load) -> float:
     return cpu_ms
 
 
+@dataclass
+class Server:
+    label: str
+    tree: Path
+    port: int = 0
+    process: subprocess.Popen | None = None
+    pids: tuple = ((), ())
+    loads: list = field(default_factory=list)
+    warm: Load | None = None
+
+
+def server_up(server: Server, token, points, run, counter, pg, connections) -> None:
+    # The backends that appear from now on are this server's (its connections persist).
+    known = set(backend_pids(pg))
+    server.port = free_port()
+    server.process = gunicorn_start(server.port, server.tree)
+    for _ in range(300):
+        try:
+            probe = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
+            probe.request("GET", "/healthz", headers={"Host": "127.0.0.1"})
+            if probe.getresponse().status == 200:
+                break
+        except OSError:
+            time.sleep(0.2)
+    server.loads = [
+        Load("authenticated trivial GET /api/v1/me/", "GET", ME),
+        Load("POST /api/v1/reports/ (JSON, no Idempotency-Key)", "POST", INTAKE),
+        Load("POST /api/v1/reports/ (JSON, Idempotency-Key)", "POST", INTAKE, key=True),
+    ]
+    # Warm both workers (their connections, caches and lazily loaded modules).
+    warm = Load("warm-up", "POST", INTAKE)
+    pids = (worker_pids(server.process.pid), [])
+    port = server.port
+    run_slice(warm, 2, connections, port, token, points, run, counter, pids, pg)
+    run_slice(Load("w", "GET", ME), 1, connections, port, token, points, run, counter, pids, pg)
+    server.warm = warm
+    server.pids = (worker_pids(server.process.pid), [p for p in backend_pids(pg) if p not in known])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=20, help="per load, in all")
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--rounds", type=int, default=4, help="interleaved slices per load")
     parser.add_argument("--tree", type=Path, help="serve the code of this checkout instead")
+    parser.add_argument("--compare", type=Path, help="also serve this checkout, interleaved")
     args = parser.parse_args()
 
     database_ensure()
@@ -361,52 +403,42 @@ def main() -> None:
         )
     connection.close()
 
-    port = free_port()
-    server = gunicorn_start(port)
+    servers = [Server("now", TREE)]
+    if args.compare:
+        servers.insert(0, Server(f"compared ({args.compare})", args.compare.resolve()))
     run = uuid.uuid4().hex[:8]
-    loads = [
-        Load("authenticated trivial GET /api/v1/me/", "GET", ME),
-        Load("POST /api/v1/reports/ (JSON, no Idempotency-Key)", "POST", INTAKE),
-        Load("POST /api/v1/reports/ (JSON, Idempotency-Key)", "POST", INTAKE, key=True),
-    ]
+    counter = [0]
     try:
         with psycopg.connect(dsn_for(BENCH_DB), autocommit=True) as pg:
-            for _ in range(200):
-                try:
-                    probe = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-                    probe.request("GET", "/healthz", headers={"Host": "127.0.0.1"})
-                    if probe.getresponse().status == 200:
-                        break
-                except OSError:
-                    time.sleep(0.2)
-            counter = [0]
-            # Warm both workers (their connections, caches and lazily loaded modules).
-            warm = Load("warm-up", "POST", INTAKE)
-            pids = (worker_pids(server.pid), [])
-            run_slice(warm, 2, args.connections, port, token, points, run, counter, pids, pg)
-            run_slice(loads[0], 1, args.connections, port, token, points, run, counter, pids, pg)
-            loads[0] = Load(loads[0].name, "GET", ME)
-            pids = (worker_pids(server.pid), backend_pids(pg))
-            print(
-                f"gunicorn: 2 sync workers {pids[0]}, PostgreSQL backends {pids[1]}; "
-                f"{args.connections} connections, {args.rounds} interleaved slices per load"
-            )
+            for server in servers:
+                server_up(server, token, points, run, counter, pg, args.connections)
+                print(
+                    f"gunicorn serving {server.tree}: 2 sync workers {server.pids[0]}, "
+                    f"PostgreSQL backends {server.pids[1]}; {args.connections} connections, "
+                    f"{args.rounds} interleaved slices per load"
+                )
             slice_seconds = args.seconds / args.rounds
             for _ in range(args.rounds):
-                for load in loads:
-                    run_slice(
-                        load,
-                        slice_seconds,
-                        args.connections,
-                        port,
-                        token,
-                        points,
-                        run,
-                        counter,
-                        pids,
-                        pg,
-                    )
-            acknowledged = warm.references + [r for load in loads for r in load.references]
+                for load_index in range(3):
+                    for server in servers:
+                        run_slice(
+                            server.loads[load_index],
+                            slice_seconds,
+                            args.connections,
+                            server.port,
+                            token,
+                            points,
+                            run,
+                            counter,
+                            server.pids,
+                            pg,
+                        )
+            acknowledged = [
+                r
+                for server in servers
+                for load in [server.warm, *server.loads]
+                for r in load.references
+            ]
             stored = {
                 row[0]
                 for row in pg.execute(
@@ -415,15 +447,34 @@ def main() -> None:
                 ).fetchall()
             }
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        for server in servers:
+            if server.process is not None:
+                os.killpg(server.process.pid, signal.SIGTERM)
+                server.process.wait(timeout=30)
         redis.Redis.from_url(BENCH_BROKER).delete("celery")
 
-    baseline = report_load(loads[0])
-    for load in loads[1:]:
-        cpu = report_load(load)
-        line("CPU per report / CPU per trivial GET (target ≤ 4×)", f"{cpu / baseline:.1f}×")
-        line("p99 at 4 connections (target ≤ 50 ms)", f"{percentile(load.latencies, 99):.1f} ms")
+    for server in servers:
+        if len(servers) > 1:
+            print(f"== {server.label}")
+        baseline = report_load(server.loads[0])
+        for load in server.loads[1:]:
+            cpu = report_load(load)
+            line("CPU per report / CPU per trivial GET (target ≤ 4×)", f"{cpu / baseline:.1f}×")
+            line(
+                "p99 at 4 connections (target ≤ 50 ms)",
+                f"{percentile(load.latencies, 99):.1f} ms",
+            )
+    if len(servers) > 1:
+        before, now = servers
+        print("== side by side (compared → now), same run, interleaved slices")
+        for old, new in zip(before.loads, now.loads, strict=True):
+            p99_old, p99_new = percentile(old.latencies, 99), percentile(new.latencies, 99)
+            cpu_old = (old.cpu_worker + old.cpu_postgres) * 1000 / max(len(old.latencies), 1)
+            cpu_new = (new.cpu_worker + new.cpu_postgres) * 1000 / max(len(new.latencies), 1)
+            line(
+                f"{new.name[:44]}: p99 / CPU ms",
+                f"{p99_old:.1f} → {p99_new:.1f} / {cpu_old:.2f} → {cpu_new:.2f}",
+            )
     same = stored == set(acknowledged) and len(acknowledged) == len(set(acknowledged))
     print(
         f"Rows check: {len(acknowledged)} reports acknowledged with 201, {len(stored)} stored "

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/locate_bench.py [--samples 2000] [--points 1000000] [--repeat 3]
                                            [--seconds 5] [--rounds 8] [--no-http]
-                                           [--no-national] [--planner-plan]
+                                           [--no-national] [--bulk-only] [--sql-plans]
 
 1. Single lookups against Điện Biên: the selector's own SQL timed inside PostgreSQL
    (EXPLAIN ANALYZE execution time), the in-process index (boundaries/index.py) against the
@@ -10,8 +10,10 @@
 2. GET /api/v1/locate against constant JSON views on the same gunicorn (2 sync workers),
    4 connections, alternating runs (bench/locate_http.py): throughput, p50/p99, CPU per
    request in the workers and in PostgreSQL, worker RSS.
-3. Bulk join of N random points in the province against the subdivided pieces and against
-   the raw commune polygons, with the points in random order and spatially clustered.
+3. Bulk join of N random points in the province (bench/bulk_bench.py): the product's bulk
+   path (boundaries/bulk.py, the subdivided pieces) against the plain join over the raw
+   commune polygons, with the points in random order and spatially clustered; both must give
+   every point the same commune.
 4. The same bulk join against the national 3,321 communes, in a separate database
    (DB_NAME_BENCH, default gis_portal_bench) so the portal's own database stays Điện Biên only.
 """
@@ -20,7 +22,6 @@ import argparse
 import contextlib
 import json
 import os
-import statistics
 import subprocess
 import sys
 import time
@@ -36,8 +37,9 @@ django.setup()
 
 import locate_http  # noqa: E402
 import psycopg  # noqa: E402
+from bulk_bench import bench_bulk  # noqa: E402
 from django.conf import settings  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import connection, connections  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from psycopg import sql as pg_sql  # noqa: E402
 
@@ -52,27 +54,6 @@ from boundaries.selectors import (  # noqa: E402
 TODAY = timezone.localdate()
 BENCH_DB = os.environ.get("DB_NAME_BENCH", "gis_portal_bench")
 NATIONAL_FILE = Path(settings.BOUNDARIES_DATA_DIR) / "vietnam" / "vietnam_2025.gpkg.xz"
-# Each piece probes the points' index for its own small box, so PostGIS tests one piece
-# against many points in a row (the same shape the planner picks for the 45 raw polygons).
-# Left to itself, the planner loops over the points of this small table instead, a piece
-# per point: 5-10x slower (printed with --planner-plan).
-SUBDIVIDED_JOIN = """
-    SELECT sum(hits.n) FROM boundaries_adminunitpart part
-    CROSS JOIN LATERAL (
-        SELECT count(*) AS n FROM bench_points pt WHERE ST_Covers(part.geom, pt.geom)
-    ) hits
-    WHERE part.level = 'commune'
-"""
-SUBDIVIDED_PLANNER_JOIN = """
-    SELECT count(*) FROM bench_points pt
-    JOIN boundaries_adminunitpart part ON ST_Covers(part.geom, pt.geom)
-    WHERE part.level = 'commune'
-"""
-RAW_JOIN = """
-    SELECT count(*) FROM bench_points pt
-    JOIN boundaries_adminunit unit ON ST_Covers(unit.geom, pt.geom)
-    WHERE unit.level = 'commune'
-"""
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -191,130 +172,8 @@ def bench_memory() -> None:
 
 
 def bench_http(samples: int, seconds: float, rounds: int) -> None:
-    port = locate_http.free_port()
-    server = locate_http.Server(port, workers=2)
-    try:
-        server.wait_ready()
-        with connection.cursor() as cursor:
-            points = sample_points(cursor, samples)
-            db_port = int(settings.DATABASES["default"]["PORT"])
-            totals = locate_http.load(
-                server, cursor, db_port, points, seconds=seconds, rounds=rounds
-            )
-    finally:
-        server.stop()
-    client = totals["locate"]["client"]
-    print(
-        f"HTTP, gunicorn 2 sync workers, 4 connections ({client}), {rounds} alternating runs "
-        f"of {seconds:g} s per endpoint"
-    )
-    labels = {
-        "locate": "GET /api/v1/locate",
-        "drf": "constant JSON, DRF APIView (/_bench/api)",
-        "django": "constant JSON, plain Django (/_bench/json)",
-    }
-    rate = {}
-    for name, total in totals.items():
-        rate[name] = total["requests"] / total["seconds"]
-        per = 1000 / max(total["requests"], 1)
-        line(
-            f"{labels[name]}: req/s, p50 / p99 (ms)",
-            f"{rate[name]:.0f}, {statistics.median(total['p50']):.2f} / "
-            f"{statistics.median(total['p99']):.2f}"
-            + (f" ({total['errors']} errors)" if total["errors"] else ""),
-        )
-        line(
-            f"{labels[name]}: CPU per request, worker + PostgreSQL (ms)",
-            f"{total['cpu'] * per:.3f} + {total['db_cpu'] * per:.3f}",
-        )
-    for name in ("drf", "django"):
-        # Per round too: neighbouring runs share the machine's load of the moment.
-        rounds_ratio = statistics.median(
-            a / b for a, b in zip(totals["locate"]["rates"], totals[name]["rates"], strict=True)
-        )
-        line(
-            f"locate / {labels[name]}: throughput (target ≥ 80 %)",
-            f"{rate['locate'] / rate[name] * 100:.0f} % overall, "
-            f"{rounds_ratio * 100:.0f} % median of rounds",
-        )
-    locate = totals["locate"]
-    per_lookup = (locate["cpu"] + locate["db_cpu"]) * 1000 / max(locate["requests"], 1)
-    line("CPU per lookup, worker + PostgreSQL (target ≤ 0.5 ms)", f"{per_lookup:.3f} ms")
-    drf = totals["drf"]
-    line(
-        "  of which the lookup itself (locate − DRF constant view)",
-        f"{per_lookup - (drf['cpu'] + drf['db_cpu']) * 1000 / max(drf['requests'], 1):.3f} ms",
-    )
-    line("RSS of the larger worker after the runs (MB)", f"{locate['rss_mb']:.0f}")
-
-
-def timed(cursor, sql: str, repeat: int) -> tuple[float, int]:
-    runs, count = [], 0
-    for _ in range(repeat):
-        start = time.perf_counter()
-        cursor.execute(sql)
-        count = cursor.fetchone()[0]
-        runs.append(time.perf_counter() - start)
-    return statistics.median(runs), count
-
-
-def bench_bulk(dsn: str, label: str, points: int, repeat: int, planner_too: bool) -> None:
-    with psycopg.connect(dsn, autocommit=True) as conn, conn.cursor() as cursor:
-        # JIT compilation only adds start-up time to these joins; the figures are without it.
-        cursor.execute("SET jit = off")
-        cursor.execute("SELECT count(*) FROM boundaries_adminunit WHERE level = 'commune'")
-        communes = cursor.fetchone()[0]
-        cursor.execute("SELECT count(*) FROM boundaries_adminunitpart WHERE level = 'commune'")
-        pieces = cursor.fetchone()[0]
-        print(
-            f"Bulk join, {points:,} random points in Điện Biên vs {label}: "
-            f"{communes:,} communes, {pieces:,} subdivided pieces (median of {repeat})"
-        )
-        cursor.execute("SELECT to_regclass('bench_points') IS NOT NULL")
-        if cursor.fetchone()[0]:
-            cursor.execute("SELECT count(*) FROM bench_points")
-            if cursor.fetchone()[0] != points:
-                cursor.execute("DROP TABLE bench_points")
-        cursor.execute("SELECT to_regclass('bench_points') IS NOT NULL")
-        if not cursor.fetchone()[0]:
-            cursor.execute(
-                "CREATE UNLOGGED TABLE bench_points AS "
-                "SELECT g.path[1] AS id, g.geom FROM boundaries_adminunit u, "
-                "ST_Dump(ST_GeneratePoints(u.geom, %s, 42)) g "
-                "WHERE u.level = 'province' AND u.code = '11'",
-                [points],
-            )
-        cursor.execute(
-            "CREATE INDEX IF NOT EXISTS bench_points_geom ON bench_points USING gist (geom)"
-        )
-        for order in ("random order", "clustered on the spatial index"):
-            if order.startswith("random"):
-                cursor.execute(
-                    "CREATE UNLOGGED TABLE bench_points_shuffled AS "
-                    "SELECT * FROM bench_points ORDER BY md5(id::text)"
-                )
-                cursor.execute("TRUNCATE bench_points")
-                cursor.execute("INSERT INTO bench_points SELECT * FROM bench_points_shuffled")
-                cursor.execute("DROP TABLE bench_points_shuffled")
-            else:
-                cursor.execute("CLUSTER bench_points USING bench_points_geom")
-            cursor.execute("ANALYZE bench_points")
-            # Alternating, so a busy machine slows both alike.
-            runs = {SUBDIVIDED_JOIN: [], RAW_JOIN: []}
-            for _ in range(repeat):
-                for sql, times in runs.items():
-                    seconds, count = timed(cursor, sql, 1)
-                    times.append((seconds, count))
-            matched = runs[SUBDIVIDED_JOIN][0][1]
-            subdivided = statistics.median(t for t, _ in runs[SUBDIVIDED_JOIN])
-            raw = statistics.median(t for t, _ in runs[RAW_JOIN])
-            raw_matched = runs[RAW_JOIN][0][1]
-            planner, _ = timed(cursor, SUBDIVIDED_PLANNER_JOIN, 1) if planner_too else (0, 0)
-            line(f"[{order}] subdivided / raw (s)", f"{subdivided:.2f} / {raw:.2f}")
-            if planner_too:
-                line(f"[{order}] subdivided, planner's plan (point by point) (s)", f"{planner:.2f}")
-            line(f"[{order}] subdivided is faster by (target ≥ 3×)", f"{raw / subdivided:.1f}×")
-            line(f"[{order}] points joined (subdivided, raw)", f"{matched:,}, {raw_matched:,}")
+    # locate_http prints locate beside the two constant views, ratios and CPU per lookup.
+    locate_http.bench(min(samples, 1000), seconds, rounds)
 
 
 def dsn_for(name: str) -> str:
@@ -362,25 +221,23 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=8, help="HTTP runs per endpoint")
     parser.add_argument("--no-http", action="store_true")
     parser.add_argument("--no-national", action="store_true")
+    parser.add_argument("--bulk-only", action="store_true", help="only the bulk joins")
     parser.add_argument(
-        "--planner-plan", action="store_true", help="also time the planner's own subdivided join"
+        "--sql-plans", action="store_true", help="also time the pieces joined in SQL alone"
     )
     args = parser.parse_args()
 
-    bench_single(args.samples)
-    bench_memory()
-    if not args.no_http:
+    if not args.bulk_only:
+        bench_single(args.samples)
+        bench_memory()
+    if not (args.no_http or args.bulk_only):
         bench_http(min(args.samples, 1000), args.seconds, args.rounds)
-    bench_bulk(
-        dsn_for(settings.DATABASES["default"]["NAME"]),
-        "Điện Biên",
-        args.points,
-        args.repeat,
-        planner_too=args.planner_plan,
-    )
+    bulk = {"points": args.points, "repeat": args.repeat, "sql_plans": args.sql_plans}
+    bench_bulk(alias="default", label="Điện Biên", **bulk)
     if not args.no_national:
         ensure_national_database()
-        bench_bulk(dsn_for(BENCH_DB), "the national set", args.points, args.repeat, False)
+        connections.settings["national"] = {**connections.settings["default"], "NAME": BENCH_DB}
+        bench_bulk(alias="national", label="the national set", **bulk)
     print(
         "Targets: single lookup p50 ≤ 0.2 ms in the database; /api/v1/locate ≥ 80 % of a "
         "constant JSON view's throughput and ≤ 0.5 ms CPU per lookup; subdivided ≥ 3× faster "

@@ -1,16 +1,22 @@
-"""GET /api/v1/locate against constant JSON views on the same gunicorn (bench/locate_bench.py).
+"""GET /api/v1/locate against constant JSON views on the same gunicorn.
+
+    .venv/bin/python bench/locate_http.py [--samples 1000] [--seconds 5] [--rounds 6]
 
 gunicorn runs 2 sync workers with persistent database connections; the load is 4 connections
 from wrk (Debian's `wrk`, installed by `scripts/setup.sh --bench`) or, without it, from Python
 threads. Runs of the endpoints alternate, so a busy machine slows them alike. CPU per request
 is the workers' utime + stime from /proc (and their PostgreSQL backends') over the requests.
+Used by bench/locate_bench.py (load) and on its own (main: every figure with its target).
 """
 
+import argparse
+import contextlib
 import http.client
 import os
 import re
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -288,3 +294,130 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+LABELS = {
+    "locate": "GET /api/v1/locate",
+    "drf": "constant JSON, DRF APIView (/_bench/api)",
+    "django": "constant JSON, plain Django (/_bench/json)",
+}
+TARGET_RATIO = 0.8
+TARGET_LOOKUP_MS = 0.5
+
+
+def _line(label: str, value: str) -> None:
+    print(f"  {label:<66} {value}")
+
+
+def _per_request_ms(total: dict) -> float:
+    return (total["cpu"] + total["db_cpu"]) * 1000 / max(total["requests"], 1)
+
+
+def report(totals: dict[str, dict], *, seconds: float, rounds: int, lookup_ms: float) -> None:
+    """Every figure of the HTTP bench with its target; `lookup_ms`: the in-process lookup's
+    Python CPU per call (commune_locate)."""
+    print(
+        f"HTTP, gunicorn 2 sync workers, 4 connections ({totals['locate']['client']}), "
+        f"{rounds} interleaved runs of {seconds:g} s per endpoint"
+    )
+    rate = {}
+    for name, total in totals.items():
+        rate[name] = total["requests"] / total["seconds"]
+        per = 1000 / max(total["requests"], 1)
+        _line(
+            f"{LABELS[name]}: req/s, p50 / p99 (ms)",
+            f"{rate[name]:.0f}, {statistics.median(total['p50']):.2f} / "
+            f"{statistics.median(total['p99']):.2f}"
+            + (f" ({total['errors']} errors)" if total["errors"] else ""),
+        )
+        _line(
+            f"{LABELS[name]}: CPU per request, worker + PostgreSQL (ms)",
+            f"{total['cpu'] * per:.3f} + {total['db_cpu'] * per:.3f}",
+        )
+    for name in ("drf", "django"):
+        # Per round too: neighbouring runs share the machine's load of the moment.
+        rounds_ratio = statistics.median(
+            a / b for a, b in zip(totals["locate"]["rates"], totals[name]["rates"], strict=True)
+        )
+        overall = rate["locate"] / rate[name]
+        # What the throughput ratio is when the workers' CPU is all that limits them.
+        by_cpu = _per_request_ms(totals[name]) / _per_request_ms(totals["locate"])
+        _line(
+            f"locate / {LABELS[name]}: throughput (target ≥ {TARGET_RATIO:.0%})",
+            f"{rounds_ratio:.0%} median of rounds"
+            f" — {'met' if rounds_ratio >= TARGET_RATIO else 'NOT met'}"
+            f" ({overall:.0%} overall, {by_cpu:.0%} by CPU per request)",
+        )
+    locate = _per_request_ms(totals["locate"])
+    plain = _per_request_ms(totals["django"])
+    _line("CPU per locate request, worker + PostgreSQL (ms)", f"{locate:.3f}")
+    _line(
+        f"CPU per lookup over a plain Django JSON answer (target ≤ {TARGET_LOOKUP_MS} ms)",
+        f"{locate - plain:.3f} ms — {'met' if locate - plain <= TARGET_LOOKUP_MS else 'NOT met'}",
+    )
+    _line(
+        f"CPU per lookup in-process, commune_locate (target ≤ {TARGET_LOOKUP_MS} ms)",
+        f"{lookup_ms:.3f} ms — {'met' if lookup_ms <= TARGET_LOOKUP_MS else 'NOT met'}",
+    )
+    _line("RSS of the larger worker after the runs (MB)", f"{totals['locate']['rss_mb']:.0f}")
+
+
+def lookup_cpu_ms(points: list[tuple[float, float]], repeat: int = 3) -> float:
+    """Python CPU per commune_locate call in this process (the index warm), best of `repeat`."""
+    from boundaries.selectors import LocateError, commune_locate
+
+    best = float("inf")
+    commune_locate(lon=points[0][0], lat=points[0][1])
+    for _ in range(repeat):
+        start = time.process_time()
+        for lon, lat in points:
+            with contextlib.suppress(LocateError):
+                commune_locate(lon=lon, lat=lat)
+        best = min(best, (time.process_time() - start) / len(points) * 1000)
+    return best
+
+
+POINTS_SQL = (
+    "SELECT ST_X(g.geom), ST_Y(g.geom) FROM boundaries_adminunit u, "
+    "ST_Dump(ST_GeneratePoints(u.geom, %s, 7)) g "
+    "WHERE u.level = 'province' AND u.code = '11' AND u.edition_id = "
+    "(SELECT id FROM boundaries_edition WHERE slug = '2025')"
+)
+
+
+def bench(samples: int, seconds: float, rounds: int) -> None:
+    """Random points in Điện Biên's 2025 outline (slivers included) against the server."""
+    from django.conf import settings
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(POINTS_SQL, [samples])
+        points = cursor.fetchall()
+    lookup_ms = lookup_cpu_ms(points)
+    server = Server(free_port(), workers=2)
+    try:
+        server.wait_ready()
+        with connection.cursor() as cursor:
+            db_port = int(settings.DATABASES["default"]["PORT"])
+            totals = load(server, cursor, db_port, points, seconds=seconds, rounds=rounds)
+    finally:
+        server.stop()
+    report(totals, seconds=seconds, rounds=rounds, lookup_ms=lookup_ms)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--samples", type=int, default=1000)
+    parser.add_argument("--seconds", type=float, default=5, help="length of one HTTP run")
+    parser.add_argument("--rounds", type=int, default=6, help="HTTP runs per endpoint")
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gis_portal.settings.local")
+    import django
+
+    django.setup()
+    bench(args.samples, args.seconds, args.rounds)
+
+
+if __name__ == "__main__":
+    main()

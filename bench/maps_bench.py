@@ -9,7 +9,9 @@ Prints p50/p95 in milliseconds for: point tiles at z 10, 14 and 16 in random pub
 ≤ 50 ms, no tile cache; z 10–15 from the point-cell table, each against the same cells
 aggregated live), aggregated count tiles at z 7–8 and the pending-case heatmap at z 8
 (≤ 150 ms), the Gi* layer for Điện Biên at 500 m cells (≤ 200 ms), and each against its naive
-version: raw point tiles at low zoom, and PySAL esda G_Local with permutations.
+version: raw point tiles at low zoom, and PySAL esda G_Local with permutations. Then
+"analysis at the database's size" (bench/maps_analysis.py): every analysis endpoint at its
+worst allowed parameters against the 1 s target (`--analysis-only` runs that section alone).
 """
 
 import argparse
@@ -71,7 +73,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=40)
     parser.add_argument("--esda-permutations", type=int, default=999)
+    parser.add_argument(
+        "--analysis-only", action="store_true", help="only the bounded-analysis section"
+    )
     args = parser.parse_args()
+    if args.analysis_only:
+        from bench.maps_analysis import analysis_section
+
+        analysis_section(runs=max(5, args.runs // 2))
+        return
     analyst = User(username="bench", role=Role.PLANNER)
     total = Report.objects.count()
     print(f"Reports in database: {total:,}")
@@ -196,6 +206,9 @@ def main() -> None:
         f"{esda_ms:8.1f} ms (statistics only; analytic path {ours_ms:.1f} ms, "
         f"×{esda_ms / max(ours_ms, 1e-6):.0f})"
     )
+    from bench.maps_analysis import analysis_section
+
+    analysis_section(runs=max(5, args.runs // 2))
 
 
 if __name__ == "__main__":

@@ -1,21 +1,30 @@
-"""Statistics page benchmark (not a timed test): /thong-ke/ computed live against served from
-its snapshot, in one run, at the database's current size.
+"""Statistics benchmark (not a timed test): /thong-ke/ and /api/v1/stats* read from the
+summary (stats.cube) against computed live, interleaved in one run, at the database's size;
+and what keeping the summary costs.
 
-Usage (a database with reports, e.g. filled by `manage.py reports_synthesize --count 1000`):
+Usage (a database with reports, e.g. a copy of the 1M bench database):
 
-    DB_NAME=gis_portal_stats_bench .venv/bin/python bench/stats_bench.py [--runs 20]
+    DB_NAME=gis_portal_stats_1m .venv/bin/python bench/stats_bench.py \
+        [--runs 30] [--live-runs 2] [--changes 1000] [--rebuild]
 
-Prints p50/p95 in milliseconds of the whole page through Django (anonymous, default period):
-computed live (a period covering every report, its cached copy dropped before each request: the
-work the page did on every visit before the snapshot) and read from the snapshot, plus the
-time of one snapshot refresh (the three standard periods).
+Through Django's test client, anonymous: each summary request asks for a period other than the
+standard ones with its cached copy dropped first (the worst case: a fold check and the grouped
+reads of the cells), plus the standard period's page from its snapshot. "live" is the same
+request answered the way staff are (every figure grouped from all reports, over every report:
+a period reaching 2999). Then: whether the summary's figures equal the live computation's, the
+time to fold N changed reports (N reports hidden, then shown again: two folds) and to rewrite
+the standard snapshots, and the time of a full rebuild (measured with --rebuild, else the last
+one's, as recorded by it). Writes to the database: use a copy.
 """
 
 import argparse
 import os
+import random
 import statistics
 import sys
 import time
+from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -32,12 +41,15 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from gis_portal.throttles import PortalScopedThrottle  # noqa: E402
 from reports.models import Report  # noqa: E402
+from stats import views  # noqa: E402
+from stats.cube import stats_cube_fold, stats_cube_rebuild  # noqa: E402
+from stats.models import StatsCubeState  # noqa: E402
+from stats.selectors import StatsFilters  # noqa: E402
 from stats.services import stats_snapshot_refresh  # noqa: E402
-from stats.summary import stats_cache_key  # noqa: E402
-from stats.views import filters_from  # noqa: E402
+from stats.summary import stats_cache_key, stats_summary_compute, stats_summary_read  # noqa: E402
 
-# Far enough ahead to hold every report: the same figures as all time, but not a snapshot.
 EVERYTHING = {"to": "2999-12-31"}
+TARGET_MS = 100.0
 
 
 def percentiles(samples: list[float]) -> tuple[float, float]:
@@ -46,53 +58,147 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
     return statistics.median(ordered), p95
 
 
-def timed(fn, runs: int) -> tuple[float, float, int]:
-    samples, queries = [], 0
-    for _ in range(runs):
+class Timer:
+    def __init__(self):
+        self.samples: dict[str, list[float]] = {}
+        self.queries: dict[str, int] = {}
+
+    def run(self, name: str, fn) -> None:
         with CaptureQueriesContext(connection) as captured:
             start = time.perf_counter()
             fn()
-            samples.append((time.perf_counter() - start) * 1000)
-        queries = len(captured)
-    return (*percentiles(samples), queries)
+            self.samples.setdefault(name, []).append((time.perf_counter() - start) * 1000)
+        self.queries[name] = len(captured)
+
+    def figures(self, name: str) -> tuple[float, float, int, int]:
+        p50, p95 = percentiles(self.samples[name])
+        return p50, p95, self.queries[name], len(self.samples[name])
 
 
-def line(name: str, p50: float, p95: float, queries: int) -> None:
-    print(f"{name:<44} p50 {p50:8.1f} ms   p95 {p95:8.1f} ms   {queries:3d} queries")
+def random_period(rng: random.Random) -> dict:
+    start = date(2024, 12, 1) + timedelta(days=rng.randrange(0, 700))
+    return {"from": start.isoformat(), "to": (start + timedelta(rng.randrange(1, 400))).isoformat()}
+
+
+def get(client: Client, path: str, params: dict) -> None:
+    cache.delete(stats_cache_key(views.filters_from(params)))
+    response = client.get(path, params)
+    assert response.status_code == 200, (path, params, response.status_code)
+
+
+def as_staff(fn):
+    """The request answered as staff's are: computed live from every report."""
+
+    def run():
+        views.user_is_staff, saved = (lambda user: True), views.user_is_staff
+        try:
+            fn()
+        finally:
+            views.user_is_staff = saved
+
+    return run
+
+
+def compare_line(name: str, timer: Timer, live: str, summary: str) -> None:
+    s50, s95, sq, sn = timer.figures(summary)
+    verdict = "met" if s95 <= TARGET_MS else "NOT met"
+    if live not in timer.samples:
+        print(f"{name:<34} summary p50 {s50:6.1f} p95 {s95:6.1f} ms ({sq} q, n={sn}): {verdict}")
+        return
+    l50, l95, lq, ln = timer.figures(live)
+    print(
+        f"{name:<34} live p50 {l50:9.1f} p95 {l95:9.1f} ms ({lq} q, n={ln})  |  summary p50 "
+        f"{s50:6.1f} p95 {s95:6.1f} ms ({sq} q, n={sn})  |  p95 ratio {l95 / s95:7.0f}×  |  "
+        f"target summary p95 ≤ {TARGET_MS:.0f} ms: {verdict}"
+    )
+
+
+def fold_cost(changes: int) -> None:
+    ids = list(
+        Report.objects.filter(hidden=False).order_by("?").values_list("pk", flat=True)[:changes]
+    )
+    for label, values in (("hide", (True, "bench")), ("show again", (False, ""))):
+        start = time.perf_counter()
+        Report.objects.filter(pk__in=ids).update(hidden=values[0], hidden_reason=values[1])
+        written = (time.perf_counter() - start) * 1000
+        outcome = stats_cube_fold(wait=True)
+        per_report = outcome.seconds * 1e6 / max(1, outcome.reports)
+        print(
+            f"fold {outcome.reports:>6} changed reports ({label:<10}) "
+            f"{outcome.seconds * 1000:9.1f} ms = {per_report:7.1f} µs per report "
+            f"(the UPDATE itself, triggers included: {written:8.1f} ms)"
+        )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--runs", type=int, default=30, help="summary requests of each kind")
+    parser.add_argument("--live-runs", type=int, default=2, help="live requests of each kind")
+    parser.add_argument("--changes", type=int, default=1000, help="reports changed per fold")
+    parser.add_argument("--rebuild", action="store_true", help="time a full rebuild")
+    parser.add_argument("--seed", type=int, default=13)
     args = parser.parse_args()
     # The bench is one client asking many times: its custom periods must not be limited.
     PortalScopedThrottle.THROTTLE_RATES["stats-custom"] = "1000000/hour"
     client = Client(HTTP_HOST="localhost")
+    rng = random.Random(args.seed)
     print(f"Reports in database: {Report.objects.count():,}")
 
+    state = StatsCubeState.objects.first()
+    if args.rebuild or state is None:
+        outcome = stats_cube_rebuild()
+        print(f"{'full rebuild of the summary':<34} {outcome.seconds * 1000:9.1f} ms (this run)")
+    else:
+        print(
+            f"{'full rebuild of the summary':<34} {state.rebuild_seconds * 1000:9.1f} ms "
+            f"(the last one, {state.built_at:%Y-%m-%d %H:%M} UTC; --rebuild measures it)"
+        )
+    stats_cube_fold(wait=True)
     start = time.perf_counter()
-    outcome = stats_snapshot_refresh()
+    stats_snapshot_refresh()
+    elapsed = (time.perf_counter() - start) * 1000
+    print(f"{'snapshots of the 3 standard periods':<34} {elapsed:9.1f} ms")
+
+    timer = Timer()
+    every = max(1, args.runs // max(1, args.live_runs))
+    for round_ in range(args.runs):
+        period = random_period(rng)
+        by_commune = {"by": "commune", **period}
+        timer.run("page", partial(get, client, "/thong-ke/", period))
+        timer.run("api", partial(get, client, "/api/v1/stats", by_commune))
+        timer.run("ranking", partial(get, client, "/api/v1/stats/ranking", period))
+        timer.run("page-snapshot", partial(get, client, "/thong-ke/", {}))
+        timer.run("baseline", partial(get, client, "/healthz", {}))
+        live_done = len(timer.samples.get("page-live", []))
+        if args.live_runs and round_ % every == 0 and live_done < args.live_runs:
+            everything = {"by": "commune", **EVERYTHING}
+            timer.run("page-live", as_staff(partial(get, client, "/thong-ke/", EVERYTHING)))
+            timer.run("api-live", as_staff(partial(get, client, "/api/v1/stats", everything)))
+            ranking = as_staff(partial(get, client, "/api/v1/stats/ranking", EVERYTHING))
+            timer.run("ranking-live", ranking)
+
+    compare_line("/thong-ke/ (any period)", timer, "page-live", "page")
+    compare_line("/api/v1/stats?by=commune", timer, "api-live", "api")
+    compare_line("/api/v1/stats/ranking", timer, "ranking-live", "ranking")
+    s50, s95, sq, _ = timer.figures("page-snapshot")
+    print(f"{'/thong-ke/ standard period':<34} snapshot p50 {s50:6.1f} p95 {s95:6.1f} ms ({sq} q)")
+    # How loaded the machine was: a trivial request (one SELECT 1, one Redis PING) alongside.
+    b50, b95, bq, _ = timer.figures("baseline")
+    page95 = timer.figures("page")[1]
     print(
-        f"{'snapshot refresh (' + str(len(outcome.written)) + ' periods)':<44} "
-        f"{(time.perf_counter() - start) * 1000:8.1f} ms"
+        f"{'baseline GET /healthz':<34} p50 {b50:6.1f} p95 {b95:6.1f} ms ({bq} q); "
+        f"/thong-ke/ summary p95 = {page95 / b95:.1f}× the baseline's"
     )
 
-    everything = filters_from(EVERYTHING)
-
-    def live_page():
-        cache.delete(stats_cache_key(everything))
-        response = client.get("/thong-ke/", EVERYTHING)
-        assert response.status_code == 200, response.status_code
-
-    def snapshot_page():
-        response = client.get("/thong-ke/")
-        assert response.status_code == 200, response.status_code
-
-    live = timed(live_page, args.runs)
-    snapshot = timed(snapshot_page, args.runs)
-    line("/thong-ke/ computed live (every report)", *live)
-    line("/thong-ke/ from the snapshot", *snapshot)
-    print(f"{'speed-up (p95)':<44} {live[1] / snapshot[1]:8.1f} ×")
+    if not args.live_runs:
+        fold_cost(args.changes)
+        return
+    everything = StatsFilters(date_to=date(2999, 12, 31))
+    live = stats_summary_compute(filters=everything)
+    summary = stats_summary_read(filters=everything, now=live.computed_at)
+    same = "yes" if summary.payload == live.payload else "NO"
+    print(f"{'figures identical to live':<34} {same} (every figure, every grouping, ranking)")
+    fold_cost(args.changes)
 
 
 if __name__ == "__main__":

@@ -6,10 +6,10 @@ so the two could differ within ~1e-13° of an edge; for a point within EDGE_EPS_
 piece's edge the index runs PostGIS's own test instead (postgis_covers), and the lowest
 commune code wins among the pieces covering the point, as in the SQL's ORDER BY.
 
-It says "ask PostGIS" (None) for what it does not hold: a point in a served province but in
-none of its communes (a sliver: the nearest commune is measured on the spheroid), or, when
-other provinces are loaded, in none of the served ones (which province it is in); two
-editions valid from the same day; a commune without its province.
+A point in a served province but in none of its communes (a sliver) is a Sliver: PostGIS
+measures the nearest commune on the spheroid. It says "ask PostGIS" (None) for what it does
+not hold: when other provinces are loaded, a point in none of the served ones (which province
+it is in); two editions valid from the same day; a commune without its province.
 
 Freshness: each process reads the token of migration 0003 at most every
 BOUNDARIES_INDEX_CHECK_SECONDS (one single-row SELECT) and drops everything when it changed,
@@ -53,6 +53,13 @@ class Contains:
 
 
 @dataclass(frozen=True)
+class Sliver:
+    """The point is in a served province of this edition but in none of its communes."""
+
+    edition_id: int
+
+
+@dataclass(frozen=True)
 class NoEdition:
     """No edition is valid on that day."""
 
@@ -64,7 +71,7 @@ class Outside:
 
 NO_EDITION = NoEdition()
 OUTSIDE = Outside()
-Decision = Contains | NoEdition | Outside | None
+Decision = Contains | Sliver | NoEdition | Outside | None
 
 
 class _Pieces:
@@ -74,20 +81,28 @@ class _Pieces:
     PostGIS's own test."""
 
     def __init__(self, shapely, geoms, keys: list):
+        import numpy
+
         self._shapely = shapely
         self.keys = keys
         self.geoms = geoms
         shapely.prepare(geoms)
         self.tree = shapely.STRtree(geoms)
+        # The probe as an array of one: STRtree.query then skips reshaping a scalar (a third
+        # of a lookup). Lookups hold the module's lock.
+        self._probes = numpy.empty(1, dtype=object)
 
     def covering(self, probe, x: float, y: float) -> list | None:
         """Keys of the pieces PostGIS's ST_Covers finds, or None when it is not certain."""
         shapely = self._shapely
-        near = self.tree.query(probe)
+        self._probes[0] = probe
+        near = self.tree.query(self._probes)[1]
         if not len(near):
             return []
         candidates = self.geoms[near]
         covered = shapely.covers(candidates, probe)
+        if len(near) == 1 and covered[0]:  # the usual answer, without numpy's reductions
+            return [self.keys[near[0]]]
         on_edge = shapely.intersects(candidates, probe) & ~covered
         for k in on_edge.nonzero()[0]:
             if not SAME_FLOATS:
@@ -267,6 +282,8 @@ def index_locate(*, lon: float, lat: float, at: date) -> Decision:
                 return Contains(row) if row is not None else None
         if index.provinces is not None:
             hits = index.provinces.covering(probe, lon, lat)
-            if hits is None or hits:
+            if hits is None:
                 return None
+            if hits:  # only served provinces are loaded
+                return Sliver(edition_id)
         return None if index.other_provinces else OUTSIDE

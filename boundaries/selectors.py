@@ -1,16 +1,17 @@
 """Reads of administrative units: the point → province / district / commune join."""
 
 import math
+import time
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from django.conf import settings
-from django.db import connection
+from django.db import connections, router
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from boundaries.index import NO_EDITION, OUTSIDE, Contains, index_locate
+from boundaries.index import NO_EDITION, OUTSIDE, Contains, Sliver, index_locate
 from boundaries.models import AdminUnit, Edition
 from boundaries.sql import (
     EDITION_AT_SQL,
@@ -70,7 +71,9 @@ class LocateError(Exception):
 
 
 def _fetchone(sql: str, params: dict):
-    with connection.cursor() as cursor:
+    # The database the ORM reads boundaries from: a replica when the request may read one
+    # (settings.DATABASE_ROUTERS), the primary inside a transaction, such as a submission's.
+    with connections[router.db_for_read(AdminUnit)].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone()
 
@@ -95,6 +98,24 @@ def _location(row, *, method: str, distance_m: float) -> Location:
 def _contains(row: tuple) -> Location:
     """The (immutable) answer for a commune found by the index: one per row, not per lookup."""
     return _location(row, method="contains", distance_m=0.0)
+
+
+# The local day the last lookup fell on: (start, end) as Unix times, TIME_ZONE, the date.
+_today: tuple[float, float, str, date | None] = (0.0, 0.0, "", None)
+
+
+def _local_today() -> date:
+    """timezone.localdate(), computed again once the local day is over: done per lookup it
+    cost half as much as the in-process lookup itself."""
+    global _today
+    start, end, zone, today = _today
+    if start <= time.time() < end and zone == settings.TIME_ZONE:
+        return today
+    today = timezone.localdate()
+    midnight = datetime(today.year, today.month, today.day, tzinfo=timezone.get_current_timezone())
+    next_midnight = midnight + timedelta(days=1)  # wall-clock arithmetic: the next local day
+    _today = (midnight.timestamp(), next_midnight.timestamp(), settings.TIME_ZONE, today)
+    return today
 
 
 def edition_at(*, at: date | None = None) -> Edition | None:
@@ -125,7 +146,7 @@ def commune_locate(*, lon: float, lat: float, at: date | None = None) -> Locatio
     Answered from the in-process index (boundaries.index) when it is on and sure to answer
     as PostGIS would, else by commune_locate_postgis.
     """
-    at = at or timezone.localdate()
+    at = at or _local_today()
     if settings.BOUNDARIES_INDEX_ENABLED:
         decision = index_locate(lon=lon, lat=lat, at=at)
         if isinstance(decision, Contains):
@@ -134,22 +155,33 @@ def commune_locate(*, lon: float, lat: float, at: date | None = None) -> Locatio
             raise _no_edition(at)
         if decision is OUTSIDE:
             raise _outside()
+        if isinstance(decision, Sliver):
+            return commune_locate_postgis(lon=lon, lat=lat, at=at, sliver_of=decision.edition_id)
     return commune_locate_postgis(lon=lon, lat=lat, at=at)
 
 
-def commune_locate_postgis(*, lon: float, lat: float, at: date) -> Location:
-    """commune_locate answered by PostGIS alone: the reference the index is tested against."""
+def commune_locate_postgis(
+    *, lon: float, lat: float, at: date, sliver_of: int | None = None
+) -> Location:
+    """commune_locate answered by PostGIS alone: the reference the index is tested against.
+
+    `sliver_of`: the edition whose served province the index found the point in, in none of
+    its communes; only the nearest commune is left to measure (two statements, not five).
+    """
     served = list(settings.BOUNDARIES_SERVED_PROVINCES)
     params = {"lon": lon, "lat": lat, "at": at, "served": served}
-    row = _fetchone(LOCATE_SQL, params)
-    if row is not None:
-        return _location(row, method="contains", distance_m=0.0)
-
-    edition_row = _fetchone(EDITION_AT_SQL, params)
-    if edition_row is None:
-        raise _no_edition(at)
-    params["edition"] = edition_row[0]
-    province_row = _fetchone(PROVINCE_COVERS_SQL, params)
+    if sliver_of is None:
+        row = _fetchone(LOCATE_SQL, params)
+        if row is not None:
+            return _location(row, method="contains", distance_m=0.0)
+        edition_row = _fetchone(EDITION_AT_SQL, params)
+        if edition_row is None:
+            raise _no_edition(at)
+        params["edition"] = edition_row[0]
+        province_row = _fetchone(PROVINCE_COVERS_SQL, params)
+    else:
+        params["edition"] = sliver_of
+        province_row = (None, True)
     if province_row is not None and province_row[1]:
         tolerance = settings.BOUNDARIES_SLIVER_TOLERANCE_M
         # Bounding-box prefilter in degrees, generous enough for the longitude shrink.

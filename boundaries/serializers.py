@@ -1,6 +1,8 @@
 import math
+from functools import lru_cache
 
 from rest_framework import serializers
+from rest_framework.renderers import JSONRenderer
 from rest_framework_gis.fields import GeometryField
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
@@ -83,6 +85,31 @@ def locate_query_fast(params) -> dict | None:
     return None
 
 
+# Characters a query-string value can hold that URL decoding leaves as they are ('+' is not
+# one: it decodes to a space), and that a plain decimal or exponent number is written with.
+PLAIN_NUMBER = frozenset("0123456789.-eE")
+
+
+def locate_query_string_fast(query: str) -> dict | None:
+    """locate_query_fast(QueryDict(query)) for `lat=…&lon=…` (either order) written with
+    PLAIN_NUMBER characters alone, read without building the QueryDict; else None."""
+    first, separator, second = query.partition("&")
+    if not separator:
+        return None
+    params = {}
+    for part in (first, second):
+        name, equals, value = part.partition("=")
+        if (
+            not equals
+            or name not in ("lat", "lon")
+            or name in params
+            or not PLAIN_NUMBER.issuperset(value)
+        ):
+            return None
+        params[name] = value
+    return locate_query_fast(params)
+
+
 def _unit_ref(unit) -> dict:
     return {"code": str(unit.code), "name": str(unit.name), "full_name": str(unit.full_name)}
 
@@ -99,6 +126,22 @@ def location_data(location) -> dict:
         "distance_m": float(location.distance_m),
         "edition": str(location.edition),
     }
+
+
+_RENDERER = JSONRenderer()
+
+
+def location_json(location) -> bytes:
+    """location_data(location) as the API's JSONRenderer renders it for `Accept: */*`."""
+    if location.method == "contains":
+        return _contains_json(location)
+    return _RENDERER.render(location_data(location), "application/json", {})
+
+
+@lru_cache(maxsize=4096)
+def _contains_json(location) -> bytes:
+    # A commune found by the index is one immutable Location per commune (selectors._contains).
+    return _RENDERER.render(location_data(location), "application/json", {})
 
 
 class AdminUnitSerializer(GeoFeatureModelSerializer):

@@ -101,3 +101,42 @@ VAU_LEGACY_WARDS_SQL = """
 VAU_WARDS_SQL = """
     SELECT provinceKey, wardKey, wardCode, wardShortKey FROM admin_units WHERE provinceCode = ?
 """
+
+# --- the bulk point → commune join (boundaries/bulk.py) --------------------------------------
+# A caller's points as two strings of binary values, ids and little-endian EWKB (one aggregate
+# row, not a row per point: libpq hands COPY over a row at a time). {points} is the caller's
+# relation and columns, composed with psycopg.sql identifiers (never values). One aggregate
+# node feeds both in the same row order.
+BULK_POINTS_SQL = """
+    SELECT string_agg(int8send({id}::bigint), ''::bytea),
+           string_agg(ST_AsEWKB({geom}, 'NDR'), ''::bytea)
+    FROM {points} WHERE {geom} IS NOT NULL
+"""
+# The edition's commune pieces near the points, ranked by commune code (lowest code wins).
+BULK_PIECES_SQL = """
+    SELECT part.unit_id, dense_rank() OVER (ORDER BY part.unit_code), ST_AsBinary(part.geom)
+    FROM boundaries_adminunitpart part
+    WHERE part.edition_id = %(edition)s AND part.level = 'commune'
+      AND part.geom && ST_MakeEnvelope(%(xmin)s, %(ymin)s, %(xmax)s, %(ymax)s, 4326)
+"""
+# Points within a hair of a piece's edge are decided by PostGIS on the raw commune polygons,
+# exactly as the plain join would: each polygon (near the points) tests them all in a row, so
+# PostGIS reads it once and keeps it prepared; the lowest commune code on a shared border.
+BULK_RAW_COVERS_SQL = """
+    WITH pt AS MATERIALIZED (
+        SELECT t.i, ST_SetSRID(ST_MakePoint(t.x, t.y), 4326) AS geom
+        FROM unnest(%(i)s::bigint[], %(x)s::float8[], %(y)s::float8[]) AS t(i, x, y))
+    SELECT DISTINCT ON (hit.i) hit.i, unit.id
+    FROM boundaries_adminunit unit
+    CROSS JOIN LATERAL (SELECT pt.i FROM pt WHERE ST_Covers(unit.geom, pt.geom)) hit
+    WHERE unit.edition_id = %(edition)s AND unit.level = 'commune'
+      AND unit.geom && ST_MakeEnvelope(%(xmin)s, %(ymin)s, %(xmax)s, %(ymax)s, 4326)
+    ORDER BY hit.i, unit.code
+"""
+# Where boundaries.services.bulk_join stores a join for the caller's UPDATE … FROM ({table}: a
+# psycopg.sql identifier). Temporary and dropped at commit: call inside a transaction.
+BULK_RESULT_TABLE_SQL = """
+    CREATE TEMPORARY TABLE {table} (id bigint PRIMARY KEY, commune_id bigint NOT NULL)
+    ON COMMIT DROP
+"""
+BULK_RESULT_COPY_SQL = "COPY {table} (id, commune_id) FROM STDIN (FORMAT binary)"

@@ -6,28 +6,23 @@ MEDIA_URL + name does, and every page, API answer and cached export keeps linkin
 view asks the policy and answers with `signed_url()`, valid for MEDIA_SIGNED_URL_SECONDS.
 """
 
-from urllib.parse import urljoin
-
-from django.conf import settings
 from django.core.files.storage import storages
-from django.utils.encoding import filepath_to_uri
-from storages.backends.s3 import S3Storage
 
 
-class PortalS3Storage(S3Storage):
-    def url(self, name, parameters=None, expire=None, http_method=None) -> str:
-        return urljoin(settings.MEDIA_URL, filepath_to_uri(name))
+def __getattr__(name: str):
+    # STORAGES names "gis_portal.storage.PortalS3Storage"; its module (boto3) loads on that use.
+    if name == "PortalS3Storage":
+        from gis_portal.storage_s3 import PortalS3Storage
 
-    def signed_url(self, name: str, *, content_type: str) -> str:
-        """A GET link for one object, signed for the configured seconds; the content type is
-        the one the portal checked, whatever the object's metadata says."""
-        return super().url(name, parameters={"ResponseContentType": content_type})
+        return PortalS3Storage
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def media_signed_url(name: str, *, content_type: str) -> str | None:
     """Where to redirect an allowed request for `name`; None when the portal hands the bytes
     over itself (local disk: streamed, or sent by nginx after X-Accel-Redirect)."""
-    storage = storages["default"]
-    if isinstance(storage, PortalS3Storage):
-        return storage.signed_url(name, content_type=content_type)
+    # Only PortalS3Storage signs links; asking the class would import boto3 on local disk.
+    signed_url = getattr(storages["default"], "signed_url", None)
+    if signed_url is not None:
+        return signed_url(name, content_type=content_type)
     return None

@@ -15,17 +15,20 @@ from django.utils import timezone
 from gis_portal.dbrouting import read_connection
 from maps import hexgrid, point_cells
 from maps.models import CellRefresh, ReportCell
-from maps.selectors import MapFilters, map_cache_source_sql, map_category_ids
+from maps.selectors import MapFilters, map_cache_source_sql, map_category_ids, map_unit_stats
 from maps.sql import cells as sql
+from reports import policy
 from reports.models import Report
 
 BASE_ZOOM = 10
 GRID = 64
 WEB_MERCATOR_HALF = 20037508.342789244
 BASE_CELL = 2 * WEB_MERCATOR_HALF / 2**BASE_ZOOM / GRID
-# Exact hexagon grids kept in the cache: 500 m for Gi*, the rest for the heatmap's low zooms.
-HEX_GRIDS = {"h": 500, "a": 1000, "b": 2000, "c": 4000, "d": 8000}
+# Exact hexagon grids kept in the cache: one per zoom size (maps.hexgrid.ZOOM_SIZES; 500 m is
+# also Gi*'s default). Other sizes re-bin the mercator squares.
+HEX_GRIDS = {"g": 250, "h": 500, "a": 1000, "b": 2000, "c": 4000, "d": 8000}
 ALL_CATEGORIES = 0
+UNIT_LEVELS = ("commune", "district")
 # The advisory lock of the rebuild (maps.sql.cells.CELLS_REFRESH_LOCK); any fixed bigint.
 REFRESH_LOCK_KEY = 4_872_010
 Klass = ReportCell.Klass
@@ -70,13 +73,28 @@ def cells_refresh() -> CellRefresh:
         cursor.execute(sql.CELLS_ANALYZE)
         cursor.execute(sql.CELLS_ROWS)
         rows = cursor.fetchone()[0]
+    # Per-unit figures of every report for the unfiltered choropleth, read in the same
+    # transaction as the cells.
+    every = policy.reports_classified()
+    unit_stats = {level: map_unit_stats(every, level=level) for level in UNIT_LEVELS}
     CellRefresh.objects.all().delete()
     return CellRefresh.objects.create(
         refreshed_at=timezone.now(),
         reports=Report.objects.count(),
         rows=rows,
         seconds=round(time.perf_counter() - started, 2),
+        unit_stats=unit_stats,
     )
+
+
+def _fresh_refresh(*, with_stats: bool = False) -> CellRefresh | None:
+    refreshes = CellRefresh.objects.order_by("-refreshed_at")
+    if not with_stats:
+        refreshes = refreshes.defer("unit_stats")
+    latest = refreshes.first()
+    if latest is None or latest.refreshed_at < timezone.now() - timedelta(seconds=max_age()):
+        return None
+    return latest
 
 
 def cells_usable(filters: MapFilters) -> bool:
@@ -87,10 +105,18 @@ def cells_usable(filters: MapFilters) -> bool:
         return False
     if filters.date_from or filters.date_to or filters.bbox:
         return False
-    latest = CellRefresh.objects.order_by("-refreshed_at").first()
-    return latest is not None and latest.refreshed_at >= timezone.now() - timedelta(
-        seconds=max_age()
-    )
+    return _fresh_refresh() is not None
+
+
+def cells_unit_stats(*, filters: MapFilters, level: str) -> dict | None:
+    """The choropleth's per-unit figures over every report from the last fresh refresh, when
+    the filters ask for no subset (the snapshot has no category split); else None."""
+    if filters.categories or not cells_usable(filters):
+        return None
+    refresh = _fresh_refresh(with_stats=True)
+    stats = refresh.unit_stats.get(level) if refresh else None
+    # JSON keys are text; the unit ids are ints.
+    return None if stats is None else {int(unit): row for unit, row in stats.items()}
 
 
 def _where(filters: MapFilters, klasses: tuple[str, ...], grid: str) -> tuple:

@@ -66,3 +66,61 @@ class GridTooFine(MapError):
 
     field = "cell"
     field_in_message = True
+
+
+# The filters that narrow an analysis layer, for clients to show.
+ANALYSIS_NARROWING = ("cell", "bbox", "date_from", "date_to", "commune", "district", "category")
+
+
+class AnalysisTimeout(MapError):
+    """An analysis request ran past its PostgreSQL statement budget: cancelled by the server,
+    its transaction rolled back. Load-dependent, so a 503 with Retry-After, not a 4xx."""
+
+    status_code = 503
+    RETRY_SECONDS = 10
+
+    def __init__(self, *, budget_ms: int):
+        super().__init__(
+            f"Phân tích vượt quá thời gian cho phép ({thousands(budget_ms)} ms) và đã được dừng. "
+            "Hãy dùng ô lớn hơn (cell), thu hẹp vùng bản đồ (bbox), khoảng thời gian (date_from, "
+            "date_to) hoặc đơn vị (commune, district), hoặc thử lại sau ít phút."
+        )
+        self.extra = {"budget_ms": budget_ms, "narrow": list(ANALYSIS_NARROWING)}
+        self.headers = {"Retry-After": str(self.RETRY_SECONDS)}
+
+
+class AnalysisTooBroad(MapError):
+    """A layer the cell cache cannot answer would be computed over more reports than the
+    live limit: refused before it runs, naming the filter that needs the live path."""
+
+    field_in_message = True
+
+    def __init__(self, *, field: str, limit: int, by_category: bool = True):
+        self.field = field
+        summary = (
+            "không lọc, hoặc chỉ lọc theo lĩnh vực (category)," if by_category else ("không lọc,")
+        )
+        super().__init__(
+            f"với bộ lọc này lớp phân tích phải tính trực tiếp trên hơn {thousands(limit)} phản "
+            "ánh, vượt giới hạn. Hãy thu hẹp vùng bản đồ (bbox), khoảng thời gian (date_from, "
+            f"date_to) hoặc đơn vị (commune, district); {summary} thì lớp đọc bảng tổng hợp và "
+            "không bị giới hạn này."
+        )
+        self.extra = {"limit": limit, "narrow": list(ANALYSIS_NARROWING)}
+
+
+class AnalysisSummaryStale(MapError):
+    """An unfiltered layer with no fresh cell cache (the refresh task stopped): over every
+    report it would take far longer than the budget, so it is not computed live."""
+
+    status_code = 503
+    RETRY_SECONDS = 60
+
+    def __init__(self):
+        super().__init__(
+            "Bảng tổng hợp bản đồ chưa được cập nhật nên chưa vẽ được lớp phân tích trên toàn "
+            "bộ phản ánh. Hãy thử lại sau ít phút, hoặc thu hẹp vùng bản đồ (bbox), khoảng "
+            "thời gian (date_from, date_to) hay đơn vị (commune, district)."
+        )
+        self.extra = {"narrow": list(ANALYSIS_NARROWING)}
+        self.headers = {"Retry-After": str(self.RETRY_SECONDS)}

@@ -8,16 +8,17 @@ spatial join, so aggregating a million points is one sequential GROUP BY (maps.s
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 
 from boundaries.selectors import unit_list
+from maps.budget import statement_budget
 from maps.errors import GridTooFine, thousands
 from maps.sql import hexgrid as sql
 
@@ -28,6 +29,7 @@ SQRT3 = 3**0.5
 # Cell size (hexagon edge, metres) by web-map zoom: about 20–40 screen pixels per cell.
 ZOOM_SIZES = ((7, 8000), (8, 4000), (9, 2000), (10, 1000), (11, 500), (12, 250))
 MIN_SIZE, MAX_SIZE = 100, 20000
+DEFAULT_HOTSPOT_SIZE = 500
 
 
 def size_for_zoom(zoom: int) -> int:
@@ -57,12 +59,23 @@ class StudyArea:
     neighbours: object  # scipy.sparse.csr_matrix, self included (Gi*)
 
 
-@lru_cache(maxsize=16)
-def _study_area(edition_id: int, province_code: str, size: float) -> StudyArea:
-    import numpy as np
-    from scipy import sparse
-    from scipy.spatial import cKDTree
+def _study_key(edition_id: int, province_code: str, size: float) -> str:
+    return f"maps:study-area:{edition_id}:{province_code}:{size:g}"
 
+
+def _study_cells(edition_id: int, province_code: str, size: float, *, build: bool = True):
+    """(i, j) of the study area's cells, shared by every process through the cache: building
+    them takes seconds at fine sizes (ST_HexagonGrid over every commune part), more than the
+    analysis budget: the cell refresh task stores those of the zoom sizes beforehand, and a
+    request at another size builds its own once, under MAPS_ANALYSIS_BUILD_MS."""
+    import numpy as np
+
+    key = _study_key(edition_id, province_code, size)
+    stored = cache.get(key)
+    if stored is not None:
+        return np.frombuffer(stored, dtype=np.int32).reshape(-1, 2).astype(np.int64)
+    if not build:
+        return None
     params = {
         "size": size,
         "srid": metric_srid(),
@@ -70,10 +83,33 @@ def _study_area(edition_id: int, province_code: str, size: float) -> StudyArea:
         "code": province_code,
         "level": "commune",
     }
-    with connection.cursor() as cursor:
+    with statement_budget(settings.MAPS_ANALYSIS_BUILD_MS), connection.cursor() as cursor:
         cursor.execute(sql.STUDY_AREA_SQL, params)
         rows = cursor.fetchall()
     ij = np.array(rows, dtype=np.int64).reshape(-1, 2)
+    cache.set(key, ij.astype(np.int32).tobytes(), timeout=None)
+    return ij
+
+
+def study_areas_warm(*, province_code: str | None = None) -> list[float]:
+    """Store the study areas of every zoom size (and the hotspot default) not stored yet;
+    the sizes built. Run by the cell refresh task, outside any request budget."""
+    province = _province(province_code)
+    built = []
+    for size in sorted({float(s) for _, s in ZOOM_SIZES} | {float(DEFAULT_HOTSPOT_SIZE)}):
+        if _study_cells(province.edition_id, province.province_code, size, build=False) is None:
+            _study_cells(province.edition_id, province.province_code, size)
+            built.append(size)
+    return built
+
+
+@lru_cache(maxsize=16)
+def _study_area(edition_id: int, province_code: str, size: float) -> StudyArea:
+    import numpy as np
+    from scipy import sparse
+    from scipy.spatial import cKDTree
+
+    ij = _study_cells(edition_id, province_code, size)
     x, y = cell_centres(ij[:, 0], ij[:, 1], size)
     tree = cKDTree(np.column_stack([x, y]))
     # Centres of touching hexagons are size·√3 apart; the next ring is 3·size away.
@@ -145,20 +181,37 @@ def hex_aggregate(*, reports_sql: str, params: tuple, size: float) -> list[tuple
         return cursor.fetchall()
 
 
+# Vertices of ST_Hexagon's ring, as multiples of the size, in its order (west, then clockwise).
+_RING = ((-1.0, 0.0), (-0.5, -SQRT3 / 2), (0.5, -SQRT3 / 2), (1.0, 0.0), (0.5, SQRT3 / 2))
+RING = (*_RING, (-0.5, SQRT3 / 2), (-1.0, 0.0))
+
+
+@lru_cache(maxsize=4)
+def _to_wgs84(srid: int):
+    from pyproj import Transformer
+
+    return Transformer.from_crs(srid, 4326, always_xy=True)
+
+
 def hex_features(cells: list[dict], size: float) -> list[dict]:
-    """GeoJSON features for cells given as dicts with `i`, `j` and properties."""
+    """GeoJSON features for cells given as dicts with `i`, `j` and properties.
+
+    The rings are ST_Hexagon's, projected to WGS 84 with PROJ and rounded to 6 decimals like
+    ST_AsGeoJSON(…, 6), in numpy: building, sending and parsing 18,000 polygons' GeoJSON from
+    PostgreSQL cost more than the whole layer."""
     if not cells:
         return []
-    params = {
-        "size": float(size),
-        "srid": metric_srid(),
-        "i": [int(c["i"]) for c in cells],
-        "j": [int(c["j"]) for c in cells],
-    }
-    with connection.cursor() as cursor:
-        cursor.execute(sql.HEX_GEOMETRIES_SQL, params)
-        geometries = [row[0] for row in cursor.fetchall()]
+    import numpy as np
+
+    i = np.array([int(c["i"]) for c in cells])
+    j = np.array([int(c["j"]) for c in cells])
+    cx, cy = cell_centres(i, j, float(size))
+    ring = np.array(RING)
+    x = cx[:, None] + float(size) * ring[None, :, 0]
+    y = cy[:, None] + float(size) * ring[None, :, 1]
+    lon, lat = _to_wgs84(metric_srid()).transform(x, y)
+    rings = np.round(np.stack([lon, lat], axis=-1), 6).tolist()
     return [
-        {"type": "Feature", "geometry": json.loads(g), "properties": props}
-        for g, props in zip(geometries, cells, strict=True)
+        {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [r]}, "properties": p}
+        for r, p in zip(rings, cells, strict=True)
     ]

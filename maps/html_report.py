@@ -18,7 +18,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.gis.db.models import GeometryField
 from django.contrib.gis.db.models.functions import AsGeoJSON
-from django.db.models import Func, Value
+from django.db.models import Count, Func, Value
 from django.utils import timezone
 
 from boundaries.selectors import unit_list
@@ -138,10 +138,10 @@ def html_report_build(*, user, unit_code: str, filters: MapFilters | None = None
         }
     )
     reports = map_analysis_reports(user=user, filters=scoped)
-    total = reports.count()
     by_status = {s: 0 for s in Report.Status.values}
-    for status in reports.values_list("status", flat=True).order_by():
-        by_status[status] += 1
+    for row in reports.order_by().values("status").annotate(n=Count("id")):
+        by_status[row["status"]] = row["n"]
+    total = sum(by_status.values())
     shape = json.loads(unit.simple)
     fmap = folium.Map(tiles=None, control_scale=True)
     fmap.default_js = [("leaflet", "LEAFLET_JS")]

@@ -8,24 +8,60 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.contrib.gis.db.models import GeometryField
 from django.contrib.gis.db.models.functions import AsGeoJSON
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import Func, Value
 
 from boundaries.selectors import unit_list
+from boundaries.sql import INDEX_VERSION_SQL
 from maps import cells, hexgrid
+from maps.budget import statement_budget
+from maps.errors import AnalysisSummaryStale, AnalysisTooBroad
 from maps.selectors import MapFilters, map_reports_sql, map_unit_stats
 
 if TYPE_CHECKING:
     import numpy as np
 
 CHOROPLETH_SIMPLIFY_DEG = 0.0005
+# The boundaries version token is in the key: a day bounds only the memory of old editions.
+CHOROPLETH_UNITS_SECONDS = 86400
+
+
+# The filters that send a hexagon layer to the live path, in the order an error names them;
+# the choropleth's snapshot has no category split either.
+LIVE_FILTERS = ("date_from", "date_to", "statuses", "commune", "district", "urgent", "bbox")
+CHOROPLETH_LIVE_FILTERS = (*LIVE_FILTERS, "categories")
+FILTER_PARAMS = {"statuses": "status", "categories": "category"}
+
+
+def live_size_check(*, reports, filters: MapFilters, live_filters=LIVE_FILTERS) -> None:
+    """Refuse a live layer over more than MAPS_ANALYSIS_LIVE_MAX_REPORTS reports, counting no
+    further than the limit: a 400 naming the filter that needs the live path, or a 503 when
+    none does (the cell cache is stale or off)."""
+    limit = settings.MAPS_ANALYSIS_LIVE_MAX_REPORTS
+    if reports.order_by()[: limit + 1].count() <= limit:
+        return
+    given = [f for f in live_filters if getattr(filters, f) not in (None, ())]
+    if not given:  # the cache would have answered, had it been fresh
+        raise AnalysisSummaryStale()
+    raise AnalysisTooBroad(
+        field=FILTER_PARAMS.get(given[0], given[0]),
+        limit=limit,
+        by_category="categories" not in live_filters,
+    )
 
 
 def _hex_rows(*, reports, size: float, filters: MapFilters | None, klasses: tuple) -> list:
-    """Per-hexagon counts from the cell cache when it can answer, else from the reports."""
+    """Per-hexagon counts from the cell cache when it can answer, else from the reports
+    (bounded for requests, which always pass their filters; the bench's live baseline and
+    tests pass none)."""
     if filters is not None and klasses and cells.cells_usable(filters):
         return cells.cells_hex_aggregate(filters=filters, klasses=klasses, size=size)
+    if filters is not None:
+        live_size_check(reports=reports, filters=filters)
     sql, params = map_reports_sql(reports, "point", "created_at")
     return hexgrid.hex_aggregate(reports_sql=sql, params=params, size=size)
 
@@ -98,9 +134,25 @@ def hotspot_layer(
     }
 
 
-def choropleth_layer(*, reports, level: str) -> dict:
-    stats = map_unit_stats(reports, level=level)
-    units = unit_list(level=level).annotate(
+def choropleth_units_key(level: str) -> str:
+    """The shared-cache key of the served units' outlines: changes with any boundary write."""
+    with connection.cursor() as cursor:
+        cursor.execute(INDEX_VERSION_SQL)
+        row = cursor.fetchone()
+    edition = unit_list(level=level).values_list("edition_id", flat=True).first()
+    return f"maps:choropleth-units:{row[0] if row else None}:{edition}:{level}"
+
+
+def _choropleth_units(level: str) -> list[dict]:
+    """The served edition's units of `level` with simplified outlines, kept in the shared
+    cache until a boundary changes (simplifying every outline costs about a second: built
+    under the build budget, not the request's)."""
+    units = unit_list(level=level)
+    key = choropleth_units_key(level)
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    simple = units.annotate(
         simple=AsGeoJSON(
             Func(
                 "geom",
@@ -111,22 +163,46 @@ def choropleth_layer(*, reports, level: str) -> dict:
             precision=5,
         )
     )
+    with statement_budget(settings.MAPS_ANALYSIS_BUILD_MS):
+        found = [
+            {
+                "pk": unit.pk,
+                "code": unit.code,
+                "full_name": unit.full_name,
+                "area_km2": unit.area_km2,
+                "geometry": json.loads(unit.simple),
+            }
+            for unit in simple
+        ]
+    cache.set(key, found, CHOROPLETH_UNITS_SECONDS)
+    return found
+
+
+def choropleth_layer(*, reports, level: str, filters: MapFilters | None = None) -> dict:
+    """Per-unit figures: from the cell refresh's snapshot when it can answer (no filter),
+    else over the reports (bounded like the hexagon layers when a request's filters apply)."""
+    stats = cells.cells_unit_stats(filters=filters, level=level) if filters is not None else None
+    if stats is None:
+        if filters is not None:
+            live_size_check(reports=reports, filters=filters, live_filters=CHOROPLETH_LIVE_FILTERS)
+        stats = map_unit_stats(reports, level=level)
+    units = _choropleth_units(level)
     features = []
     for unit in units:
-        row = stats.get(unit.pk, {})
+        row = stats.get(unit["pk"], {})
         n = row.get("n", 0)
         resolved = row.get("resolved", 0)
         rated = row.get("rated", 0)
         features.append(
             {
                 "type": "Feature",
-                "geometry": json.loads(unit.simple),
+                "geometry": unit["geometry"],
                 "properties": {
-                    "code": unit.code,
-                    "name": unit.full_name,
-                    "area_km2": round(unit.area_km2, 2),
+                    "code": unit["code"],
+                    "name": unit["full_name"],
+                    "area_km2": round(unit["area_km2"], 2),
                     "reports": n,
-                    "per_km2": round(n / unit.area_km2, 3) if unit.area_km2 else None,
+                    "per_km2": round(n / unit["area_km2"], 3) if unit["area_km2"] else None,
                     "resolved": resolved,
                     "on_time_share": round(row.get("on_time", 0) / resolved, 3)
                     if resolved

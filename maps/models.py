@@ -14,6 +14,7 @@ class ReportCell(models.Model):
 
     class Grid(models.TextChoices):
         MERCATOR = "m", "Ô vuông web-mercator (z10/64)"
+        HEX250 = "g", "Lục giác 250 m"
         HEX500 = "h", "Lục giác 500 m"
         HEX1000 = "a", "Lục giác 1 km"
         HEX2000 = "b", "Lục giác 2 km"
@@ -56,6 +57,9 @@ class CellRefresh(models.Model):
     reports = models.BigIntegerField()
     rows = models.BigIntegerField()
     seconds = models.FloatField()
+    # The choropleth's per-unit figures over every report, from the same snapshot as the cells:
+    # {"commune": {unit id: {...}}, "district": {...}} (maps.cells.cells_unit_stats).
+    unit_stats = models.JSONField(default=dict)
 
     class Meta:
         verbose_name = "lần làm mới ô tổng hợp"

@@ -102,8 +102,12 @@ def map_with_details(reports: QuerySet[Report]) -> QuerySet[Report]:
         .annotate(small=Coalesce(KT("thumbnails__320__name"), F("file"), output_field=TextField()))
         .values("small")[:1]
     )
-    return reports.select_related("category", "commune", "district", "current_agency").annotate(
-        photo=Subquery(first_photo)
+    # Without the units' boundaries: each row would carry its commune's and district's full
+    # multipolygons (5,000 pins: gigabytes read, parsed and held by the worker).
+    return (
+        reports.select_related("category", "commune", "district", "current_agency")
+        .defer("commune__geom", "district__geom")
+        .annotate(photo=Subquery(first_photo))
     )
 
 

@@ -7,18 +7,20 @@ portal's one exception handler, gis_portal.api_errors.
 import math
 
 from django.conf import settings
+from django.core.paginator import InvalidPage
 from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_gis.pagination import GeoJsonPagination
 
-from maps import cells, exports, layers, tiles
+from maps import cells, exports, hexgrid, layers, tiles
+from maps.budget import analysis_budget
 from maps.errors import ExportFormatError, ExportTooLarge
 from maps.filters import HexGridSerializer, MapFilterSerializer, hex_size_parse, map_filters_parse
 from maps.schema import ANALYST, COMMON, EXPORT_TOO_LARGE, GEOJSON, LIMITED
@@ -41,10 +43,40 @@ class FilteredMixin:
         return map_filters_parse(self.request.query_params)
 
 
+class PageRows:
+    """A page's reports read in chunks while they are serialized: a 5,000-pin page never holds
+    its 25,000 model instances (report, category, commune, district, agency) at once."""
+
+    CHUNK = 500
+
+    def __init__(self, rows):
+        self.rows = rows
+
+    def __iter__(self):
+        return self.rows.iterator(chunk_size=self.CHUNK)
+
+
 class MapPagination(GeoJsonPagination):
     page_size = 1000
     page_size_query_param = "page_size"
     max_page_size = settings.MAPS_GEOJSON_MAX_FEATURES
+
+    def paginate_queryset(self, queryset, request, view=None):
+        # DRF's, but the page's rows stay a query (DRF lists them all first).
+        self.request = request
+        page_size = self.get_page_size(request)
+        if not page_size:
+            return None
+        paginator = self.django_paginator_class(queryset, page_size)
+        page_number = self.get_page_number(request, paginator)
+        try:
+            self.page = paginator.page(page_number)
+        except InvalidPage as exc:
+            message = self.invalid_page_message.format(page_number=page_number, message=str(exc))
+            raise NotFound(message) from exc
+        if paginator.num_pages > 1 and self.template is not None:
+            self.display_page_controls = True
+        return PageRows(self.page.object_list)
 
 
 class PublicMapPagination(MapPagination):
@@ -121,14 +153,18 @@ HEX_PARAMETERS = [MapFilterSerializer, HexGridSerializer]
 
 
 class HeatmapView(AnalystMixin, APIView):
-    """Open reports on a hexagon grid (cell size by `zoom`, or `cell` metres), weighted by age."""
+    """Open reports on a hexagon grid (cell size by `zoom`, or `cell` metres), weighted by age.
+
+    Analysis views run under the statement budget (maps.budget): 503 past it."""
 
     @extend_schema(parameters=HEX_PARAMETERS, responses={200: GEOJSON, **ANALYST})
     def get(self, request: Request) -> Response:
         filters = self.filters()
         reports = map_open_reports(user=request.user, filters=filters)
         size = hex_size_parse(request.query_params)
-        return Response(layers.heatmap_layer(reports=reports, size=size, filters=filters))
+        with analysis_budget():
+            layer = layers.heatmap_layer(reports=reports, size=size, filters=filters)
+        return Response(layer)
 
 
 class HotspotView(AnalystMixin, APIView):
@@ -138,8 +174,10 @@ class HotspotView(AnalystMixin, APIView):
     def get(self, request: Request) -> Response:
         filters = self.filters()
         reports = map_analysis_reports(user=request.user, filters=filters)
-        size = hex_size_parse(request.query_params, default=500)
-        return Response(layers.hotspot_layer(reports=reports, size=size, filters=filters))
+        size = hex_size_parse(request.query_params, default=hexgrid.DEFAULT_HOTSPOT_SIZE)
+        with analysis_budget():
+            layer = layers.hotspot_layer(reports=reports, size=size, filters=filters)
+        return Response(layer)
 
 
 class ChoroplethView(AnalystMixin, APIView):
@@ -156,8 +194,11 @@ class ChoroplethView(AnalystMixin, APIView):
         level = request.query_params.get("level", "commune")
         if level not in ("commune", "district"):
             raise serializers.ValidationError({"level": "chỉ nhận commune hoặc district."})
-        reports = map_analysis_reports(user=request.user, filters=self.filters())
-        return Response(layers.choropleth_layer(reports=reports, level=level))
+        filters = self.filters()
+        reports = map_analysis_reports(user=request.user, filters=filters)
+        with analysis_budget():
+            layer = layers.choropleth_layer(reports=reports, level=level, filters=filters)
+        return Response(layer)
 
 
 class TileView(FilteredMixin, APIView):
@@ -192,7 +233,13 @@ class TileView(FilteredMixin, APIView):
         response["ETag"] = etag
         visibility = "public" if self.scope == "public" else "private"
         response["Cache-Control"] = f"{visibility}, max-age={settings.MAPS_TILE_MAX_AGE}"
-        response["Vary"] = "Cookie, Authorization"
+        if self.scope != "public":
+            response["Vary"] = "Cookie, Authorization"
+        elif not request.session.modified:
+            # A public tile is the same for everyone (map_public_reports has no user): varying
+            # on the cookie the middleware looked at would keep shared caches, and a browser
+            # after signing in, from reusing it.
+            request.session.accessed = False
         return response
 
 

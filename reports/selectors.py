@@ -125,6 +125,8 @@ def report_routing_inputs() -> Iterator[tuple[int, object, str | None]]:
     reports = (
         Report.objects.filter(policy.OPEN_Q)
         .select_related("category", "commune", "district", "current_agency")
+        # Routing reads the units' codes, never their outlines (megabytes per commune).
+        .defer("commune__geom", "district__geom")
         .order_by("pk")
     )
     for report in reports.iterator(chunk_size=500):

@@ -4,7 +4,8 @@
 #   migrations and the default boundary import.
 # Usage: scripts/setup.sh [--no-boundaries] [--browser] [--nginx] [--bench]
 #   --nginx  also nginx (and its brotli module where Debian has one), for `make prod`
-#   --bench  also wrk, the HTTP load generator of bench/locate_bench.py (`make bench`)
+#   --bench  also wrk, the HTTP load generator of bench/locate_bench.py (`make bench`), and
+#            Lighthouse with Chromium for bench/lighthouse_bench.py
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -52,6 +53,10 @@ PACKAGES=(
 [ "$WITH_BROWSER" -eq 1 ] && PACKAGES+=(chromium chromium-driver fonts-dejavu-core)
 [ "$WITH_NGINX" -eq 1 ] && PACKAGES+=(nginx openssl)
 [ "$WITH_BENCH" -eq 1 ] && PACKAGES+=(wrk)
+# Lighthouse (bench/lighthouse_bench.py) drives Debian's Chromium; Node.js and npm from Debian
+# unless the machine has its own (Debian 12's Node.js 18.19 runs Lighthouse 12).
+[ "$WITH_BENCH" -eq 1 ] && PACKAGES+=(chromium fonts-dejavu-core)
+[ "$WITH_BENCH" -eq 1 ] && ! command -v npm >/dev/null && PACKAGES+=(nodejs npm)
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 missing=()
 for pkg in "${PACKAGES[@]}"; do
@@ -135,6 +140,16 @@ if [ ! -f "$stamp" ]; then
   .venv/bin/python -m pip install -q -e '.[dev]'
   rm -f .venv/.installed-*
   touch "$stamp"
+fi
+
+# Lighthouse at the version of bench/lighthouse/package-lock.json, again only when it changed.
+if [ "$WITH_BENCH" -eq 1 ]; then
+  lighthouse_dir=bench/lighthouse
+  if [ ! -f "$lighthouse_dir/node_modules/.package-lock.json" ] \
+      || [ "$lighthouse_dir/package-lock.json" -nt "$lighthouse_dir/node_modules/.package-lock.json" ]; then
+    log "installing Lighthouse into $lighthouse_dir (npm ci)"
+    npm ci --prefix "$lighthouse_dir" --no-audit --no-fund --loglevel=error
+  fi
 fi
 
 # --- 6. schema and data ------------------------------------------------------------------

@@ -112,7 +112,9 @@ def stats_reports(*, filters: StatsFilters) -> QuerySet[Report]:
     return reports
 
 
-def _annotated(reports: QuerySet[Report], *, now: datetime) -> QuerySet[Report]:
+def stats_annotated(reports: QuerySet[Report], *, now: datetime) -> QuerySet[Report]:
+    """Reports with what the figures read: first assignment, extension, dispute, latest
+    rating, month and working days."""
     first_assignment = (
         Transition.objects.filter(report=OuterRef("pk"), action=Action.ASSIGN)
         .order_by("created_at", "pk")
@@ -143,28 +145,44 @@ def _annotated(reports: QuerySet[Report], *, now: datetime) -> QuerySet[Report]:
     )
 
 
-def _aggregates(*, now: datetime) -> dict:
+def figure_filters(*, now: datetime) -> dict[str, Q | None]:
+    """Which reports each count figure counts (None: every report), in the figures' order.
+
+    The one definition of the counts: the live computation counts them per group, and the
+    summary (stats.cube) stores each report's flags from the same filters.
+    """
     published = Q(status=Status.PUBLISHED)
     in_time = Q(closed_at__lte=F("due_at"))
-    overdue = overdue_q(now=now)
     return {
-        "received": Count("pk"),
-        "hidden": Count("pk", filter=Q(hidden=True)),
-        "rejected": Count("pk", filter=Q(status=Status.REJECTED)),
-        "merged": Count("pk", filter=Q(status=Status.MERGED)),
-        "open": Count("pk", filter=Q(status__in=Report.OPEN_STATUSES)),
-        "resolved": Count("pk", filter=published),
-        "resolved_on_time": Count("pk", filter=published & in_time & Q(extended=False)),
-        "resolved_with_extension": Count("pk", filter=published & in_time & Q(extended=True)),
-        "resolved_late": Count("pk", filter=published & Q(closed_at__gt=F("due_at"))),
-        "median_working_days": Median("working_days", filter=published),
-        "overdue_now": Count("pk", filter=overdue),
-        "rated": Count("pk", filter=Q(rating__isnull=False)),
-        "satisfied": Count("pk", filter=Q(rating=Rating.Value.SATISFIED)),
-        "acceptable": Count("pk", filter=Q(rating=Rating.Value.ACCEPTABLE)),
-        "unsatisfied": Count("pk", filter=Q(rating=Rating.Value.UNSATISFIED)),
-        "disputed": Count("pk", filter=Q(disputed_flag=True)),
+        "received": None,
+        "hidden": Q(hidden=True),
+        "rejected": Q(status=Status.REJECTED),
+        "merged": Q(status=Status.MERGED),
+        "open": Q(status__in=Report.OPEN_STATUSES),
+        "resolved": published,
+        "resolved_on_time": published & in_time & Q(extended=False),
+        "resolved_with_extension": published & in_time & Q(extended=True),
+        "resolved_late": published & Q(closed_at__gt=F("due_at")),
+        "overdue_now": overdue_q(now=now),
+        "rated": Q(rating__isnull=False),
+        "satisfied": Q(rating=Rating.Value.SATISFIED),
+        "acceptable": Q(rating=Rating.Value.ACCEPTABLE),
+        "unsatisfied": Q(rating=Rating.Value.UNSATISFIED),
+        "disputed": Q(disputed_flag=True),
     }
+
+
+# Reports whose working days enter the median.
+MEDIAN_FILTER = Q(status=Status.PUBLISHED)
+
+
+def _aggregates(*, now: datetime) -> dict:
+    aggregates = {}
+    for name, condition in figure_filters(now=now).items():
+        aggregates[name] = Count("pk") if condition is None else Count("pk", filter=condition)
+        if name == "resolved_late":
+            aggregates["median_working_days"] = Median("working_days", filter=MEDIAN_FILTER)
+    return aggregates
 
 
 def _pct(part: int, whole: int) -> float | None:
@@ -201,7 +219,7 @@ def stats_by(*, dimension: str, filters: StatsFilters, now: datetime | None = No
     stats_dimension_check(dimension)
     now = now or timezone.now()
     (code_field, label_field), empty_label = DIMENSIONS[dimension]
-    reports = _annotated(stats_reports(filters=filters), now=now)
+    reports = stats_annotated(stats_reports(filters=filters), now=now)
     grouped = (
         reports.order_by()
         .values(*dict.fromkeys((code_field, label_field)))
@@ -222,5 +240,5 @@ def stats_by(*, dimension: str, filters: StatsFilters, now: datetime | None = No
 
 def stats_totals(*, filters: StatsFilters, now: datetime | None = None) -> dict:
     now = now or timezone.now()
-    reports = _annotated(stats_reports(filters=filters), now=now)
+    reports = stats_annotated(stats_reports(filters=filters), now=now)
     return _finish(reports.order_by().aggregate(**_aggregates(now=now)))

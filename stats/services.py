@@ -1,11 +1,12 @@
 """Writes of the stats app: the snapshots of the standard periods and the cached copies.
 
-Who computes what, so that an anonymous visit never costs more than one grouped computation:
-- standard periods: the StatsSnapshot row, rebuilt by Celery beat every STATS_SNAPSHOT_SECONDS;
-  a fresh install's first visit computes it once, and one visit (never all at once)
-  recomputes a snapshot older than STATS_SNAPSHOT_MAX_AGE;
-- any other period: a copy in the Redis cache for STATS_CUSTOM_CACHE_SECONDS, computed on a
-  miss; the views limit how often one client may cause a miss (throttle scope
+Figures come from the summary (stats.cube, as of its last fold), milliseconds for any period:
+- standard periods: the StatsSnapshot row, rewritten by Celery beat after each fold that
+  changed something ("stats-cube") and every STATS_SNAPSHOT_SECONDS ("stats-snapshot");
+  a fresh install's first visit reads it once, and one visit (never all at once)
+  rereads a snapshot older than STATS_SNAPSHOT_MAX_AGE;
+- any other period: a copy in the Redis cache for STATS_CUSTOM_CACHE_SECONDS, read on a
+  miss; the views still limit how often one client may cause a miss (throttle scope
   "stats-custom").
 """
 
@@ -19,7 +20,8 @@ from django.db import transaction
 from django.utils import timezone
 from redis.exceptions import RedisError
 
-from stats.models import StatsSnapshot
+from stats.cube import stats_cube_fold
+from stats.models import StatsCubeState, StatsSnapshot
 from stats.selectors import StatsFilters
 from stats.summary import (
     StatsSummary,
@@ -27,8 +29,8 @@ from stats.summary import (
     stats_periods,
     stats_snapshot_get,
     stats_snapshot_stale,
-    stats_summary_compute,
     stats_summary_of,
+    stats_summary_read,
 )
 
 LOCK_PREFIX = "stats:snapshot-lock:"
@@ -41,10 +43,18 @@ class SnapshotRefresh:
     seconds: float
 
 
+def stats_summary_current(*, filters: StatsFilters) -> StatsSummary:
+    """A period's figures from the summary as of its last fold (Celery beat folds every
+    few seconds); built first on a fresh install."""
+    if not StatsCubeState.objects.exists():
+        stats_cube_fold(wait=True)
+    return stats_summary_read(filters=filters, now=timezone.now())
+
+
 def stats_snapshot_store(*, filters: StatsFilters) -> StatsSnapshot:
-    """Compute one period's figures and write (or overwrite) its snapshot."""
+    """Read one period's figures and write (or overwrite) its snapshot."""
     started = time.perf_counter()
-    summary = stats_summary_compute(filters=filters)
+    summary = stats_summary_current(filters=filters)
     snapshot, _ = StatsSnapshot.objects.update_or_create(
         key=filters.key,
         defaults={
@@ -66,6 +76,7 @@ def stats_snapshot_refresh(*, dry_run: bool = False) -> SnapshotRefresh:
     if dry_run:
         return SnapshotRefresh(written=list(periods), removed=stale.count(), seconds=0.0)
     removed, _ = stale.delete()
+    stats_cube_fold(wait=True)
     for filters in periods.values():
         stats_snapshot_store(filters=filters)
     return SnapshotRefresh(
@@ -92,8 +103,8 @@ def stats_snapshot_serve(*, filters: StatsFilters) -> StatsSummary | None:
 
 
 def stats_summary_cache_store(*, filters: StatsFilters) -> StatsSummary:
-    """Compute a period's figures and keep them in the cache for STATS_CUSTOM_CACHE_SECONDS."""
-    summary = stats_summary_compute(filters=filters, now=timezone.now())
+    """Read a period's figures and keep them in the cache for STATS_CUSTOM_CACHE_SECONDS."""
+    summary = stats_summary_current(filters=filters)
     # Answered even when Redis is down; the throttle in front of this call bounds the misses.
     with suppress(RedisError):
         cache.set(stats_cache_key(filters), summary, timeout=settings.STATS_CUSTOM_CACHE_SECONDS)

@@ -1,8 +1,11 @@
 """Every figure of the statistics page for one period, and where a computed copy is kept.
 
-Grouping every report takes seconds, so the public page is served from copies: a StatsSnapshot
-row per standard period (all time, this year, this month), rebuilt by Celery beat, and a copy
-per other period in the Redis cache for a few minutes (stats.services writes both).
+The figures are read from the summary stats.cube keeps up to date (milliseconds for any
+period); the public page is served from copies of them: a StatsSnapshot row per standard
+period (all time, this year, this month), rewritten by Celery beat after each fold, and a copy
+per other period in the Redis cache for a few minutes (stats.services writes both). The live
+computation (stats_summary_compute) groups every report: staff's figures, and the reference
+the summary is tested against.
 """
 
 import json
@@ -15,6 +18,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 from redis.exceptions import RedisError
 
+from stats.cube_selectors import stats_cube_figures
 from stats.models import StatsSnapshot
 from stats.ranking import agency_ranking_of
 from stats.selectors import DIMENSIONS, StatsFilters, stats_by, stats_totals
@@ -46,11 +50,18 @@ def stats_summary_compute(*, filters: StatsFilters, now: datetime | None = None)
     """The live figures: one grouped query per dimension and one for the totals."""
     now = now or timezone.now()
     by = {name: stats_by(dimension=name, filters=filters, now=now) for name in DIMENSIONS}
-    payload = {
-        "totals": stats_totals(filters=filters, now=now),
-        "by": by,
-        "ranking": agency_ranking_of(by["agency"]),
-    }
+    return _summary(filters, now, stats_totals(filters=filters, now=now), by)
+
+
+def stats_summary_read(*, filters: StatsFilters, now: datetime | None = None) -> StatsSummary:
+    """The same figures read from the summary cells (stats.cube), as of its last fold."""
+    now = now or timezone.now()
+    totals, by = stats_cube_figures(filters=filters, now=now)
+    return _summary(filters, now, totals, by)
+
+
+def _summary(filters: StatsFilters, now: datetime, totals: dict, by: dict) -> StatsSummary:
+    payload = {"totals": totals, "by": by, "ranking": agency_ranking_of(by["agency"])}
     # Stored as JSON: the copy read back must equal what was computed, types included.
     payload = json.loads(json.dumps(payload, cls=DjangoJSONEncoder))
     return StatsSummary(filters=filters, computed_at=now, payload=payload)

@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from stats.cube import stats_cube_fold
 from stats.services import stats_snapshot_refresh
 
 
@@ -9,3 +10,13 @@ from stats.services import stats_snapshot_refresh
 def stats_snapshot_refresh_task() -> list[str]:
     """Rebuild the standard periods' snapshots (CELERY_BEAT_SCHEDULE "stats-snapshot")."""
     return stats_snapshot_refresh().written
+
+
+@shared_task
+def stats_cube_fold_task() -> int:
+    """Fold the noted report changes into the summary and, when any was, rewrite the standard
+    periods' snapshots from it (CELERY_BEAT_SCHEDULE "stats-cube")."""
+    outcome = stats_cube_fold()
+    if outcome.reports:
+        stats_snapshot_refresh()
+    return outcome.reports

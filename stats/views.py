@@ -16,6 +16,7 @@ from gis_portal.throttles import LimitsUnavailable, PortalScopedThrottle, Reques
 from reports.errors import ReportError, ReportInvalid
 from reports.policy import user_is_staff
 from stats import charts
+from stats import tables as tables_html
 from stats.csv import StatsCSVRenderer
 from stats.ranking import agency_ranking, formula_text
 from stats.selectors import (
@@ -89,13 +90,15 @@ def filters_from(params) -> StatsFilters:
     )
 
 
-# A period other than the standard ones costs a full computation when it is not in the cache:
-# how often one anonymous client or citizen may cause that is limited (staff never are).
+# A period other than the standard ones is read from the summary when it is not in the cache
+# (milliseconds); how often one anonymous client or citizen may cause that is still limited
+# (staff never are).
 CUSTOM_PERIOD = SimpleNamespace(throttle_scope="stats-custom")
 
 
 def figures_for(request, filters: StatsFilters) -> StatsSummary:
-    """The period's figures from its snapshot, the cache, or (staff, or a limited miss) live."""
+    """The period's figures from its snapshot, the cache, the summary (a limited miss), or, for
+    staff, computed live."""
     summary = stats_snapshot_serve(filters=filters)
     if summary is not None:
         return summary
@@ -217,6 +220,7 @@ def stats_page(request):
                 "key": dimension,
                 "label": DIMENSION_LABELS[dimension],
                 "rows": rows,
+                "body": tables_html.figure_rows(rows),
                 "chart": charts.stacked_bars(
                     chart_rows,
                     title=f"Kết quả xử lý theo {DIMENSION_LABELS[dimension].lower()}",
@@ -248,6 +252,7 @@ def stats_page(request):
         "totals": summary.totals,
         "tables": tables,
         "ranking": summary.ranking,
+        "ranking_rows": tables_html.ranking_rows(summary.ranking),
         "formula": formula_text(),
         "ratings_chart": ratings_chart,
         "definitions": DEFINITIONS,

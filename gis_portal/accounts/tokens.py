@@ -5,14 +5,21 @@ sessions).
 Clients still send `Authorization: Token <key>`, as with DRF's former plain-text tokens.
 """
 
+import binascii
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from hmac import compare_digest
 
 from django.conf import settings
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from knox.auth import TokenAuthentication
+from knox.crypto import hash_token
 from knox.models import AuthToken
+from knox.settings import CONSTANTS
+from knox.signals import token_expired
 from rest_framework import exceptions
 
 from reports.models import User
@@ -98,13 +105,61 @@ class TokenRejected(exceptions.APIException):
 
 
 class PortalTokenAuthentication(TokenAuthentication):
-    """knox's token check (an expired token is deleted on sight), answered as TokenRejected."""
+    """knox's token check (an expired token is deleted on sight, and so are the account's other
+    expired tokens), answered as TokenRejected, in one statement instead of knox's two.
+
+    A token is 32 random bytes: one SHA-512 of it (knox's digest) is all the check needs, no
+    slow KDF; the database still holds only the digest."""
 
     def authenticate(self, request):
         try:
             return super().authenticate(request)
         except exceptions.AuthenticationFailed as exc:
             raise TokenRejected() from exc
+
+    def authenticate_credentials(self, token: bytes):
+        try:
+            text = token.decode("utf-8")
+            digest = hash_token(text)
+        except (UnicodeDecodeError, TypeError, binascii.Error) as exc:
+            raise exceptions.AuthenticationFailed() from exc
+        now = timezone.now()
+        # knox reads all of the account's tokens on every request to find expired ones; asking
+        # whether there is one, in the same query, spares that round trip.
+        others_expired = AuthToken.objects.filter(user=OuterRef("user"), expiry__lt=now).exclude(
+            digest=OuterRef("digest")
+        )
+        candidates = (
+            AuthToken.objects.filter(token_key=text[: CONSTANTS.TOKEN_KEY_LENGTH])
+            .select_related("user")
+            .annotate(others_expired=Exists(others_expired))
+        )
+        for auth_token in candidates:
+            if auth_token.others_expired:
+                self._others_expired_delete(auth_token, now=now)
+            if auth_token.expiry is not None and auth_token.expiry < now:
+                auth_token.delete()
+                token_expired.send(
+                    sender=self.__class__,
+                    username=auth_token.user.get_username(),
+                    source="auth_token",
+                )
+                continue
+            if compare_digest(digest, auth_token.digest):
+                return self.validate_user(auth_token)
+        raise exceptions.AuthenticationFailed()
+
+    def _others_expired_delete(self, auth_token: AuthToken, *, now: datetime) -> None:
+        expired = AuthToken.objects.filter(user=auth_token.user, expiry__lt=now).exclude(
+            digest=auth_token.digest
+        )
+        for other in expired:
+            other.delete()
+            token_expired.send(
+                sender=self.__class__,
+                username=auth_token.user.get_username(),
+                source="other_token",
+            )
 
 
 class PortalTokenScheme(OpenApiAuthenticationExtension):

@@ -344,6 +344,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "stats.tasks.stats_snapshot_refresh_task",
         "schedule": float(STATS_SNAPSHOT_SECONDS),
     },
+    # Folds the noted report changes into the statistics summary (issue 13 §4): how far
+    # behind the writes /thong-ke/ may be, at most.
+    "stats-cube": {
+        "task": "stats.tasks.stats_cube_fold_task",
+        "schedule": float(env_str("STATS_CUBE_FOLD_SECONDS", "15")),
+    },
     # Low-zoom tiles, heatmaps and hotspots read this summary; it is trusted for 15 minutes.
     "maps-cells": {
         "task": "maps.tasks.maps_cells_refresh",

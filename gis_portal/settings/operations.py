@@ -119,3 +119,24 @@ DEVTOOLS_BENCH_VIEWS = env_bool("DEVTOOLS_BENCH_VIEWS", False)
 # this often (seconds): how long another process's deactivation of a category may lag. A save
 # through the ORM clears the cache of its own process at once. 0 reads it every time.
 ROUTING_CATEGORY_CACHE_SECONDS = float(env_str("ROUTING_CATEGORY_CACHE_SECONDS", "2"))
+
+# --- instant statistics (issue 13 §4; stats.cube) ---
+# A fold takes the noted report changes this many at a time; with more than
+# STATS_CUBE_REBUILD_ABOVE waiting (a bulk import) it rebuilds the summary instead.
+STATS_CUBE_FOLD_BATCH = int(env_str("STATS_CUBE_FOLD_BATCH", "5000"))
+STATS_CUBE_REBUILD_ABOVE = int(env_str("STATS_CUBE_REBUILD_ABOVE", "200000"))
+
+# --- bounded analysis (issue 13 §6; maps.budget) ---
+# Every statement of a heatmap, hotspot, choropleth or HTML-report request runs under this
+# PostgreSQL statement_timeout (milliseconds, SET LOCAL in the request's transaction); past it
+# the request answers 503 naming what to narrow, and the connection serves the next request.
+# Allowed requests answer within 1 s at 1 M reports (bench/maps_analysis.py); the budget is the
+# safety net above that, so a busy moment slows a planner's map instead of refusing it.
+MAPS_ANALYSIS_BUDGET_MS = int(env_str("MAPS_ANALYSIS_BUDGET_MS", "3000"))
+# Boundary work kept for every process: a Gi* study area the refresh task has not stored (a
+# cell size no zoom uses) and the choropleth's simplified outlines after a boundary change,
+# built once by the request that needs it under this budget instead (ms).
+MAPS_ANALYSIS_BUILD_MS = int(env_str("MAPS_ANALYSIS_BUILD_MS", "60000"))
+# A layer the cell cache cannot answer (a period, status, unit, urgency or map-box filter) is
+# computed over the reports themselves: at most this many (more is a 400 naming the filter).
+MAPS_ANALYSIS_LIVE_MAX_REPORTS = int(env_str("MAPS_ANALYSIS_LIVE_MAX_REPORTS", "20000"))

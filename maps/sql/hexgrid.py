@@ -2,7 +2,9 @@
 
 # Arithmetic binning into PostGIS ST_HexagonGrid cells: the nearer of two candidate column
 # centres wins (hexagons are the Voronoi cells of their centres). `{points}` must expose `g`
-# (metric); params: the points' own, then the hexagon size (edge, metres).
+# (metric); params: the points' own, then the hexagon size (edge, metres). The OFFSET 0 fences
+# keep the planner from inlining g, x and y into every use below: it would run ST_Transform
+# and ST_X a dozen times per point (2× the time of the whole query).
 HEX_BIN_SQL = """
 SELECT CASE WHEN da <= db THEN ia ELSE ia + 1 END AS i,
        CASE WHEN da <= db THEN ja ELSE jb END AS j, q.*
@@ -18,10 +20,11 @@ FROM (
     FROM (
       SELECT p.*, hex_size.col, hex_size.h, ST_X(p.g) AS x, ST_Y(p.g) AS y,
              floor(ST_X(p.g) / hex_size.col)::int AS ia
-      FROM ({points}) p
+      FROM (SELECT * FROM ({points}) p0 OFFSET 0) p
       CROSS JOIN (
         SELECT 1.5 * s AS col, sqrt(3::float8) * s AS h FROM (SELECT %s::float8 AS s) v
       ) hex_size
+      OFFSET 0
     ) b
   ) c
 ) q
@@ -47,15 +50,18 @@ GROUP BY i, j
     )
 )
 
-# GeoJSON (WGS 84, 6 decimals) of the hexagons (i[k], j[k]), in the order given.
+# GeoJSON (WGS 84, 6 decimals) of the hexagons (i[k], j[k]), in the order given, as one JSON
+# array: the reference maps.hexgrid.hex_features (numpy and PROJ) is tested against.
 HEX_GEOMETRIES_SQL = """
-SELECT ST_AsGeoJSON(
-         ST_Transform(
-           ST_Hexagon(%(size)s::float8, t.i, t.j, ST_SetSRID(ST_MakePoint(0, 0), %(srid)s::int)),
-           4326),
-         6)
+SELECT json_agg(
+         ST_AsGeoJSON(
+           ST_Transform(
+             ST_Hexagon(%(size)s::float8, t.i, t.j,
+                        ST_SetSRID(ST_MakePoint(0, 0), %(srid)s::int)),
+             4326),
+           6)::json
+         ORDER BY t.k)
 FROM unnest(%(i)s::int[], %(j)s::int[]) WITH ORDINALITY AS t(i, j, k)
-ORDER BY t.k
 """
 
 # Every hexagon touching the province's communes. Per subdivided commune part (small, simple

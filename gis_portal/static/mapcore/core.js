@@ -1,7 +1,9 @@
-/* The map core shared by every page (ES module). Leaflet, markercluster and VectorGrid stay
-   classic scripts (globals L, L.markerClusterGroup, L.vectorGrid) loaded before the page module. */
+/* The map core shared by every page (ES module). Leaflet and markercluster stay classic scripts
+   (globals L, L.markerClusterGroup), deferred, so they run before the page module. Point tiles
+   are drawn by pointtiles.js; trackedVectorGrid needs L.vectorGrid, which no page loads now. */
 export { el, notify } from "./dom.js";
 export { fetchJSON, latestRequest, loadFailed, query } from "./net.js";
 export { boundaryLayers, createMap, legend } from "./map.js";
 export { STATUS_COLOURS, TIME_LEFT_COLOURS, reportPopup, statusLabels } from "./popup.js";
+export { pointTileLayer } from "./pointtiles.js";
 export { trackedVectorGrid } from "./tiles.js";

@@ -1,6 +1,6 @@
 /* The portal's Leaflet map: self-hosted base layer, data credit, boundaries, legend. */
 import { el, notify, useStatusLine } from "./dom.js";
-import { fetchJSON } from "./net.js";
+import { latestRequest } from "./net.js";
 
 const BOUNDARY_STYLES = {
   commune: { color: "#666", weight: 1, fillColor: "#f4efe1", fillOpacity: 0.35 },
@@ -34,12 +34,35 @@ export function createMap(element, { center = [21.6, 103.0], zoom = 8 } = {}) {
   return map;
 }
 
+// The bands of boundaries.simplified.BANDS: a url with "{z}" (the simplified endpoint) is asked
+// for the coarsest band fine enough for the map's zoom, again whenever the zoom leaves that band;
+// from BBOX_BAND on only around the view (one view's width and height on each side), again
+// when the view leaves that area. Any other url is loaded once, as it is.
+const BANDS = [8, 10, 12, 14, 16];
+const BBOX_BAND = 12;
+const bandFor = (zoom) => BANDS.find((band) => band >= zoom) || BANDS[BANDS.length - 1];
+
+function boundaryUrl(map, template) {
+  if (!template.includes("{z}")) { return { url: template, key: template }; }
+  const band = bandFor(Math.round(map.getZoom()));
+  const url = template.replace("{z}", String(band));
+  if (band < BBOX_BAND) { return { url, key: url }; }
+  // Rounded outwards to a grid, so that small moves ask for the same (cached) area again.
+  const area = map.getBounds().pad(1);
+  const step = 360 / 256 / 2 ** band * 64;
+  const down = (v) => Math.floor(v / step) * step;
+  const up = (v) => Math.ceil(v / step) * step;
+  const box = [down(area.getWest()), down(area.getSouth()), up(area.getEast()), up(area.getNorth())];
+  const bounds = L.latLngBounds([box[1], box[0]], [box[3], box[2]]);
+  return { url: url + "&bbox=" + box.map((v) => v.toFixed(5)).join(","), key: url, bounds };
+}
+
 // urls: { commune?, district? }. The commune layer fits the map once loaded unless fit is false;
 // the container's data-commune-loaded / data-district-loaded then hold the feature count.
 export function boundaryLayers(map, urls, { control = null, fit = true } = {}) {
   const layers = {};
-  for (const [level, url] of Object.entries(urls)) {
-    if (!url) { continue; }
+  for (const [level, template] of Object.entries(urls)) {
+    if (!template) { continue; }
     const layer = L.geoJSON(null, {
       style: BOUNDARY_STYLES[level],
       interactive: level === "commune",
@@ -51,15 +74,30 @@ export function boundaryLayers(map, urls, { control = null, fit = true } = {}) {
     layers[level] = layer;
     if (control) { control.addOverlay(layer, BOUNDARY_NAMES[level]); }
     const onError = (message) => notify("Không tải được ranh giới: " + message);
-    fetchJSON(url, { onError }).then((data) => {
-      if (!data) { return; }
-      layer.addData(data);
-      layer.bringToBack();
-      if (fit && level === "commune" && layer.getBounds().isValid()) {
-        map.fitBounds(layer.getBounds());
-      }
-      map.getContainer().dataset[level + "Loaded"] = String(data.features.length);
-    });
+    const latest = latestRequest();
+    let shown = null; // { key, bounds } of the data on the map, or being fetched
+    let fitted = !fit || level !== "commune";
+    const load = () => {
+      const next = boundaryUrl(map, template);
+      if (shown && shown.key === next.key
+          && (!shown.bounds || shown.bounds.contains(map.getBounds()))) { return; }
+      shown = next;
+      latest.fetch(next.url, {
+        onError: (message) => { shown = null; onError(message); },
+      }).then((data) => {
+        if (!data) { return; }
+        layer.clearLayers();
+        layer.addData(data);
+        layer.bringToBack();
+        if (!fitted && layer.getBounds().isValid()) {
+          fitted = true;
+          map.fitBounds(layer.getBounds());
+        }
+        map.getContainer().dataset[level + "Loaded"] = String(data.features.length);
+      });
+    };
+    if (template.includes("{z}")) { map.on("zoomend moveend", load); }
+    load();
   }
   return layers;
 }

@@ -2,7 +2,7 @@
    for GeoJSON), a resolved-items layer, filters, "report a problem here" and locate-me. */
 import {
   STATUS_COLOURS, boundaryLayers, createMap, el, latestRequest, legend, query, reportPopup,
-  statusLabels, trackedVectorGrid,
+  pointTileLayer, statusLabels,
 } from "../mapcore/core.js";
 
 const LEGEND_STATUSES = ["assigned", "in_progress", "result_submitted", "reopened", "published"];
@@ -96,9 +96,8 @@ function publicMap(element) {
   let pin = null;
 
   function showTiles(params) {
-    if (!L.vectorGrid) { return; }
-    tiles = trackedVectorGrid(map, d.tileUrl + "?" + params, {
-      rendererFactory: L.canvas.tile, pane: "report-tiles", styles: tileStyles(map, overlays),
+    tiles = pointTileLayer(map, d.tileUrl + "?" + params, {
+      pane: "report-tiles", styles: tileStyles(map, overlays),
     });
     tiles.layer.addTo(map);
   }
