@@ -39,7 +39,7 @@ CHROMIUM = "/usr/bin/chromium"
 # Chromium's calls home are refused by this machine's closed network. The certificate is the
 # stack's own self-signed one.
 CHROME_FLAGS = (
-    "--headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
+    "--headless=new --no-sandbox --disable-gpu --disable-quic --no-first-run "
     "--disable-background-networking --disable-component-update --disable-sync "
     "--ignore-certificate-errors"
 )
