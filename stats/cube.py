@@ -37,10 +37,6 @@ from django.utils import timezone
 from reports import policy
 from reports.models import Report
 from stats.cube_sql import (
-    CELL,
-    CELL_DAYS,
-    CELL_DUE,
-    FACT,
     FLAG_COLUMNS,
     KINDS,
     cells_clear_sql,
@@ -51,6 +47,7 @@ from stats.cube_sql import (
     facts_insert_sql,
     fold_params,
     fold_sql,
+    tables_analyze_sql,
 )
 from stats.models import StatsChange, StatsCubeState
 from stats.selectors import (
@@ -160,9 +157,8 @@ def _rebuild(cursor, *, now: datetime) -> int:
     for statement in cells_clear_sql():
         cursor.execute(statement)
     count = _add_facts(cursor, report_ids=None, now=now)
-    # The planner must know the cells' new size (a fresh table looks empty to it).
-    for table in (FACT, CELL, CELL_DAYS, CELL_DUE):
-        cursor.execute(f"ANALYZE {table}")
+    for statement in tables_analyze_sql():
+        cursor.execute(statement)
     StatsCubeState.objects.all().delete()
     StatsCubeState.objects.create(
         built_at=now,

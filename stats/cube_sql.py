@@ -227,3 +227,9 @@ def overdue_sql(where: str) -> str:
         "WHERE f.overdue_from >= %s AND f.overdue_from < %s AND f.day >= %s AND f.day < %s"
     )
     return labelled_sql(source, ("n",))
+
+
+def tables_analyze_sql() -> list[str]:
+    """ANALYZE of the summary's tables after a rebuild: a fresh table looks empty to the planner.
+    The names are the models' own (never input), quoted as identifiers."""
+    return [f"ANALYZE {connection.ops.quote_name(t)}" for t in (FACT, CELL, CELL_DAYS, CELL_DUE)]

@@ -1,9 +1,8 @@
 /* The map core shared by every page (ES module). Leaflet and markercluster stay classic scripts
    (globals L, L.markerClusterGroup), deferred, so they run before the page module. Point tiles
-   are drawn by pointtiles.js; trackedVectorGrid needs L.vectorGrid, which no page loads now. */
+   are drawn by pointtiles.js. */
 export { el, notify } from "./dom.js";
 export { fetchJSON, latestRequest, loadFailed, query } from "./net.js";
 export { boundaryLayers, createMap, legend } from "./map.js";
 export { STATUS_COLOURS, TIME_LEFT_COLOURS, reportPopup, statusLabels } from "./popup.js";
 export { pointTileLayer } from "./pointtiles.js";
-export { trackedVectorGrid } from "./tiles.js";
