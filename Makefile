@@ -1,19 +1,24 @@
 # Two commands do all set-up on a fresh Debian 12 machine:
 #   make run   — install what is missing, start PostgreSQL/Redis, load boundaries, serve the portal
 #   make test  — the same set-up, then the whole test suite
-.PHONY: setup run test lint bench bench-maps bench-load prod prod-stop
+.PHONY: setup run demo test lint bench bench-maps bench-load prod prod-stop
 
 PY := .venv/bin/python
 # importlinter has no `python -m` entry point; --no-cache keeps the checkout clean.
 LINT_IMPORTS := .venv/bin/lint-imports --no-cache
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# `make run DEMO=1` (or `make demo`) first loads demo reports and one account per role.
+DEMO ?=
 
 setup:
 	bash scripts/setup.sh
 
 run: setup
-	bash scripts/run.sh $(HOST) $(PORT)
+	DEMO=$(DEMO) bash scripts/run.sh $(HOST) $(PORT)
+
+demo:
+	$(MAKE) run DEMO=1
 
 # The production stack of deploy/ (nginx, gunicorn, Celery worker and beat) on this machine,
 # in the background: https://127.0.0.1:8443/ (see README, "Try the production stack").

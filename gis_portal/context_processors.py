@@ -1,6 +1,8 @@
 from django.conf import settings
 
 from reports import policy
+from reports.selectors import notification_count_unread
+from reports.selectors_channels import draft_count_open
 
 
 def portal(request) -> dict:
@@ -11,7 +13,14 @@ def portal(request) -> dict:
         "portal_data_credit": settings.DATA_CREDIT,
         "portal_menu": {
             "ioc": policy.user_is_ioc(user),
+            "supervisor": policy.user_is_supervisor(user),
             "officer": policy.user_is_officer(user),
             "analyst": policy.user_is_analyst(user),
+            "volunteer": policy.user_is_volunteer(user),
+            # Counted only on pages that show them (the template calls them).
+            "unread": (lambda: notification_count_unread(user=user))
+            if policy.user_authenticated(user)
+            else 0,
+            "drafts_open": (lambda: draft_count_open(user=user)) if policy.user_is_ioc(user) else 0,
         },
     }

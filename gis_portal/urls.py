@@ -19,6 +19,7 @@ api_v1 = [
     path("", include("reports.urls")),
     path("", include("stats.urls")),
     path("", include("privacy.api_urls")),
+    path("", include("suggest.urls")),
 ]
 
 # The split view serves Swagger UI's start-up script from its own URL, so the CSP needs no
@@ -37,11 +38,14 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", api_docs, name="api-docs"),
+    path("", include("gis_portal.pwa")),  # /sw.js, /manifest.webmanifest: the phone app
     path("", include("reports.web_urls")),
     path("", include("gis_portal.accounts.urls")),
     path("", include("privacy.urls")),
     path("", include("maps.urls")),
     path("", include("stats.web_urls")),
+    path("", include("alerts.urls")),
+    path("zalo/", include("zalo.urls")),  # the Zalo OA webhook (off without its secret)
     path("open311/v2/", include("open311.urls")),
 ]
 

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from gis_portal.accounts.tokens import tokens_revoke
@@ -22,9 +23,11 @@ from reports.models import (
     ProcessingConsent,
     Rating,
     Report,
+    ReportDraft,
     ReporterIdentity,
     User,
 )
+from reports.signals import account_erasing, account_exporting
 
 
 def _when(value: datetime | None) -> str | None:
@@ -34,7 +37,10 @@ def _when(value: datetime | None) -> str | None:
 def user_data_export(*, user: User) -> dict:
     """Everything the portal holds about the user, as JSON-ready data (their own copy)."""
     identities = ReporterIdentity.objects.filter(user=user).select_related("report")
-    return {
+    sections: dict = {}
+    for _receiver, section in account_exporting.send(sender=User, user=user):
+        sections.update(section or {})
+    return sections | {
         "notice_version": settings.PRIVACY_NOTICE_VERSION,
         "exported_at": timezone.now().isoformat(),
         "account": {
@@ -156,6 +162,11 @@ def user_erase(*, user: User, password: str) -> User:
     _identity_wipe(
         ReporterIdentity.objects.filter(user=user), name=ReporterIdentity.ERASED_NAME, now=now
     )
+    # What a channel kept to answer them (an e-mail address, a Zalo id) goes too.
+    ReportDraft.objects.filter(Q(user=user) | Q(report__identity__user=user)).update(
+        sender="", full_name="", phone="", email=""
+    )
+    account_erasing.send(sender=User, user=user)
     Follow.objects.filter(user=user).delete()
     Notification.objects.filter(user=user).delete()
     for model in (AccessAttempt, AccessLog, AccessFailureLog):
@@ -185,6 +196,11 @@ def identities_retention_purge(*, now: datetime | None = None, dry_run: bool = F
     if dry_run:
         return due.count()
     with transaction.atomic():
+        # The channels' way back to the reporter (drafts filed into those cases, and drafts
+        # discarded as long ago) expires with the identity.
+        ReportDraft.objects.filter(
+            Q(report__in=closed) | Q(state=ReportDraft.State.DISCARDED, updated_at__lt=cutoff)
+        ).exclude(sender="").update(sender="")
         return _identity_wipe(due, name=ReporterIdentity.EXPIRED_NAME, now=now)
 
 

@@ -389,3 +389,6 @@ class AuthTokenAdmin(ReadOnlyAdmin, ReadAuditedAdmin):
 
     def has_view_permission(self, request, obj=None):
         return obj is None and super().has_view_permission(request)
+
+
+from reports import admin_content  # noqa: E402, F401 — registers the ready answers

@@ -23,6 +23,7 @@ from reports.serializers import (
     IdentitySerializer,
     InviteSerializer,
     MergeSerializer,
+    NoteSerializer,
     PublishSerializer,
     RateSerializer,
     ReasonSerializer,
@@ -96,6 +97,10 @@ ACTIONS = {
         ReasonSerializer,
         lambda u, r, d: moderation.report_unhide(actor=u, report=r, **d),
     ),
+    "hide-approve": (
+        NoteSerializer,
+        lambda u, r, d: moderation.report_hide_approve(actor=u, report=r, **d),
+    ),
     "merge": (
         MergeSerializer,
         lambda u, r, d: moderation.report_merge(
@@ -103,6 +108,10 @@ ACTIONS = {
         ),
     ),
     "rate": (RateSerializer, lambda u, r, d: citizen.report_rate(actor=u, report=r, **d)),
+    "dispute": (
+        ReasonSerializer,
+        lambda u, r, d: citizen.report_dispute(actor=u, report=r, **d),
+    ),
     "consent": (
         EmptySerializer,
         lambda u, r, d: citizen.identity_consent_grant(actor=u, report=r),

@@ -17,7 +17,10 @@ class ReportFilter(django_filters.FilterSet):
     commune = django_filters.CharFilter(field_name="commune__code")
     district = django_filters.CharFilter(field_name="district__code")
     agency = django_filters.CharFilter(field_name="current_agency__code")
-    status = django_filters.MultipleChoiceFilter(choices=Report.Status.choices)
+    # Columns of the report itself: no join, so no DISTINCT (which would also wrap the inbox's
+    # per-stage counts in a subquery their EXISTS clauses cannot reach into).
+    status = django_filters.MultipleChoiceFilter(choices=Report.Status.choices, distinct=False)
+    channel = django_filters.MultipleChoiceFilter(choices=Report.Channel.choices, distinct=False)
     urgent = django_filters.BooleanFilter()
     overdue = django_filters.BooleanFilter(field_name="is_overdue")
     created_after = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte")
@@ -25,4 +28,13 @@ class ReportFilter(django_filters.FilterSet):
 
     class Meta:
         model = Report
-        fields = ["category", "commune", "district", "agency", "status", "urgent", "overdue"]
+        fields = [
+            "category",
+            "commune",
+            "district",
+            "agency",
+            "status",
+            "channel",
+            "urgent",
+            "overdue",
+        ]

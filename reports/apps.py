@@ -7,18 +7,32 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         from outbox.services import outbox_consumer_register
+        from reports.services.claims import CLAIM_CODE_TOPIC, claim_code_send
         from reports.services.common import TRANSITION_NOTIFY_TOPIC
+        from reports.services.mail import AGENCY_EMAIL_TOPIC, agency_email_send
         from reports.services.notifications import (
             NOTIFICATION_EMAIL_TOPIC,
             notification_email,
-            transition_notify,
+            transition_deliver,
         )
+        from reports.services.sms import SMS_TOPIC, sms_send
 
         outbox_consumer_register(
             topic=TRANSITION_NOTIFY_TOPIC,
-            consumer=lambda payload: transition_notify(transition_id=payload["transition_id"]),
+            consumer=lambda payload: transition_deliver(transition_id=payload["transition_id"]),
         )
         outbox_consumer_register(
             topic=NOTIFICATION_EMAIL_TOPIC,
             consumer=lambda payload: notification_email(notification_id=payload["notification_id"]),
+        )
+        outbox_consumer_register(
+            topic=AGENCY_EMAIL_TOPIC,
+            consumer=lambda payload: agency_email_send(delivery_id=payload["delivery_id"]),
+        )
+        outbox_consumer_register(
+            topic=SMS_TOPIC, consumer=lambda payload: sms_send(delivery_id=payload["delivery_id"])
+        )
+        outbox_consumer_register(
+            topic=CLAIM_CODE_TOPIC,
+            consumer=lambda payload: claim_code_send(claim_id=payload["claim_id"]),
         )

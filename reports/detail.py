@@ -14,10 +14,46 @@ from reports.models import (
     IdentityConsent,
     Media,
     Report,
+    ResponseTemplate,
     Result,
     Transition,
 )
-from reports.selectors import LIST_RELATED, report_get
+from reports.selectors import (
+    LIST_RELATED,
+    report_duplicates_nearby,
+    report_get,
+    response_templates_for,
+)
+
+# The case page's form of each ready answer's kind.
+TEMPLATE_ACTIONS = {
+    "reject": ResponseTemplate.Kind.REJECT,
+    "result": ResponseTemplate.Kind.RESULT,
+    "return-result": ResponseTemplate.Kind.RETURN_RESULT,
+}
+MERGE_CANDIDATES = 10
+# The actions the case page's "Xử lý" section has a form for (the identity's form shows
+# only where ReportDetail.can_reveal says so).
+CASE_FORMS = frozenset(
+    {
+        "assign",
+        "reject",
+        "merge",
+        "category",
+        "publish",
+        "return-result",
+        "reopen",
+        "extension",
+        "extension-decide",
+        "start",
+        "result",
+        "send-back",
+        "invite",
+        "hide",
+        "hide-approve",
+        "unhide",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -97,3 +133,31 @@ def report_detail_for(*, user, report: Report) -> ReportDetail:
         extensions=extensions,
         consent_active=consent,
     )
+
+
+def case_page_context(*, user, report: Report, actions: frozenset[str]) -> dict:
+    """What the case page's action forms offer beside the detail: the ready answers of the
+    forms shown, and the nearby reports a merge may pick."""
+    context: dict = {"templates": {}, "merge_candidates": [], "merge_points": []}
+    kinds = [kind for action, kind in TEMPLATE_ACTIONS.items() if action in actions]
+    if kinds:
+        for template in response_templates_for(kinds=kinds, category_id=report.category_id):
+            context["templates"].setdefault(template.kind, []).append(template)
+    if "merge" in actions:
+        candidates = list(
+            report_duplicates_nearby(
+                user=user,
+                category_id=report.category_id,
+                lon=report.point.x,
+                lat=report.point.y,
+                exclude_id=report.pk,
+                for_merge=True,
+            )[:MERGE_CANDIDATES]
+        )
+        context["merge_candidates"] = candidates
+        context["merge_points"] = [
+            {"reference": c.reference, "title": c.title, "lon": c.point.x, "lat": c.point.y}
+            for c in candidates
+        ]
+    context["actions_grouped"] = bool(actions & CASE_FORMS)
+    return context

@@ -36,3 +36,9 @@ class ReportStateConflict(ReportError):
     """The action does not apply to the report's current status: 409."""
 
     status_code = 409
+
+
+class ReportThrottled(ReportError):
+    """Asked too often (e.g. codes texted for one report): 429."""
+
+    status_code = 429

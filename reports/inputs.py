@@ -91,10 +91,20 @@ class ReportInput:
 
 
 def report_input_clean(
-    *, title, description, lon, lat, full_name, phone, email, fields: dict | None = None
+    *,
+    title,
+    description,
+    lon,
+    lat,
+    full_name,
+    phone,
+    email,
+    fields: dict | None = None,
+    phone_required: bool = True,
 ) -> ReportInput:
     """Every rule a new report's own fields obey; `fields` renames them for a channel whose
-    clients know them by other names (Open311: long, first_name)."""
+    clients know them by other names (Open311: long, first_name). A channel that answers the
+    reporter itself (e-mail, Zalo) may leave the phone out."""
     name = {"lon": "lon", "lat": "lat", "full_name": "full_name", **(fields or {})}
     point = input_point(lon, lat, lon_field=name["lon"], lat_field=name["lat"])
     return ReportInput(
@@ -110,6 +120,6 @@ def report_input_clean(
             label="Họ và tên người phản ánh",
             max_length=NAME_MAX,
         ),
-        phone=input_phone(phone),
+        phone=input_phone(phone, required=phone_required),
         email=input_email(email),
     )

@@ -26,6 +26,12 @@ def media(request: HttpRequest, name: str) -> HttpResponse:
         raise Http404(exc.message) from exc
     # `name` is the photo itself or one of its thumbnails (media_get checked which).
     content_type = mimetypes.guess_type(name)[0] or item.content_type or "application/octet-stream"
+    return stored_file_response(name, content_type=content_type)
+
+
+def stored_file_response(name: str, *, content_type: str) -> HttpResponse:
+    """A stored file the caller has just been allowed to see (here, and a channel draft's
+    photos for the IOC), answered so that no cache keeps it past the next policy check."""
     signed = media_signed_url(name, content_type=content_type)
     if signed:
         # In a private bucket: a link that works for a minute, never kept by a cache, so the

@@ -11,7 +11,7 @@ from django.utils import timezone
 from reports import policy, sql
 from reports.deadlines import overdue_q
 from reports.errors import ReportNotFound
-from reports.models import Media, Notification, Report, User
+from reports.models import Media, Notification, Report, ReportDraft, ResponseTemplate, User
 
 LIST_RELATED = ("category", "commune", "district", "current_agency")
 
@@ -63,6 +63,23 @@ def report_list_ioc_inbox(*, user) -> QuerySet[Report]:
     )
 
 
+def draft_list_open(*, user) -> QuerySet[ReportDraft]:
+    """Channel drafts the IOC still has to complete, oldest first (urgent ones on top)."""
+    return (
+        policy.drafts_visible(user=user)
+        .filter(state=ReportDraft.State.OPEN)
+        .select_related("category")
+        .prefetch_related("media")
+    )
+
+
+def draft_get(*, user, pk: int) -> ReportDraft:
+    draft = policy.drafts_visible(user=user).filter(pk=pk).select_related("category").first()
+    if draft is None:
+        raise ReportNotFound("Không tìm thấy phản ánh chờ bổ sung.", field="draft")
+    return draft
+
+
 def report_list_agency_queue(*, user) -> QuerySet[Report]:
     return (
         policy.reports_handled(user=user)
@@ -81,15 +98,30 @@ def notification_list(*, user) -> QuerySet[Notification]:
     ).select_related("report")
 
 
+def notification_count_unread(*, user) -> int:
+    return notification_list(user=user).filter(read_at__isnull=True).count()
+
+
 def report_duplicates_nearby(
-    *, user, category_id: int, lon: float, lat: float, exclude_id: int | None = None
+    *,
+    user,
+    category_id: int,
+    lon: float,
+    lat: float,
+    exclude_id: int | None = None,
+    for_merge: bool = False,
 ) -> QuerySet[Report]:
     """Possible duplicates to offer while reporting: open reports of the same category within
-    the duplicate radius from the last N days that the user may see (public or their own)."""
+    the duplicate radius from the last N days that the user may see (public or their own);
+    `for_merge`: those the IOC may merge into."""
     since = timezone.now() - timedelta(days=settings.REPORTS_DUPLICATE_DAYS)
+    candidates = (
+        policy.reports_merge_targets(user=user)
+        if for_merge
+        else policy.reports_duplicate_candidates(user=user)
+    )
     reports = (
-        policy.reports_duplicate_candidates(user=user)
-        .filter(category_id=category_id, created_at__gte=since)
+        candidates.filter(category_id=category_id, created_at__gte=since)
         .alias(
             near=RawSQL(
                 sql.REPORT_WITHIN_M,
@@ -156,3 +188,25 @@ def report_status_counts(*, now: datetime | None = None) -> dict:
     now = now or timezone.now()
     by_status = dict(Report.objects.values_list("status").annotate(n=Count("pk")).order_by())
     return {"by_status": by_status, "overdue": Report.objects.filter(overdue_q(now=now)).count()}
+
+
+def report_texts_verified(*, limit: int) -> Iterator[tuple[str, str]]:
+    """(title and description, category code) of the `limit` newest verified reports: what
+    the category suggestion learns from (suggest.services). No identity, no place."""
+    rows = (
+        policy.reports_verified()
+        .order_by("-id")
+        .values_list("title", "description", "category__code")[:limit]
+    )
+    for title, description, code in rows.iterator(chunk_size=2000):
+        yield f"{title}. {description}", code
+
+
+def response_templates_for(*, kinds, category_id: int | None) -> QuerySet[ResponseTemplate]:
+    """Active ready answers of these kinds for a category: its own first, then the general."""
+    return (
+        ResponseTemplate.objects.filter(kind__in=kinds, is_active=True)
+        .filter(Q(category_id=category_id) | Q(category__isnull=True))
+        .annotate(general=Q(category__isnull=True))
+        .order_by("kind", "general", "sort_order", "title")
+    )

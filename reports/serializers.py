@@ -70,6 +70,11 @@ class ReportSubmitSerializer(serializers.Serializer):
     media = serializers.ListField(
         child=serializers.FileField(), required=False, allow_empty=True, max_length=20
     )
+    # The installable app sends its own name; any other client is the API.
+    channel = serializers.ChoiceField(
+        choices=[(c, Report.Channel(c).label) for c in (Report.Channel.API, Report.Channel.APP)],
+        default=Report.Channel.API,
+    )
 
 
 class NearbyQuerySerializer(serializers.Serializer):
@@ -96,6 +101,10 @@ class PhotoSerializer(serializers.Serializer):
 
 class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
+
+
+class NoteSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
 class RejectSerializer(ReasonSerializer):

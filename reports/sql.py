@@ -35,3 +35,12 @@ WHERE reports_idempotencykey.created_at < %(cutoff)s
 RETURNING (SELECT id FROM identity)
 """
 )
+
+# The searchable text of a report without diacritics; migration 0012 indexes exactly this
+# expression (GIN), so a search must use it unchanged.
+REPORT_SEARCH_VECTOR = (
+    "to_tsvector('simple'::regconfig, reports_unaccent("
+    "reports_report.title || ' ' || reports_report.description))"
+)
+# Parameter: a tsquery in the 'simple' configuration (reports.inbox builds it from words).
+REPORT_SEARCH_MATCH = f"{REPORT_SEARCH_VECTOR} @@ to_tsquery('simple'::regconfig, %s)"

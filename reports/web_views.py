@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from reports import policy, selectors
 from reports.api_actions import ACTIONS
-from reports.detail import report_detail_build
+from reports.detail import case_page_context, report_detail_build
 from reports.errors import ReportError, ReportNotFound
 from reports.forms import RegisterForm, ReportForm
 from reports.models import Rating
@@ -18,6 +18,7 @@ from reports.routing import suggest_agency, suggestion_sign
 from reports.services import accounts, citizen
 from reports.services.identity import identity_reveal
 from reports.services.submission import report_submit
+from reports.web_citizen import resubmit_initial
 from routing_rules.models import Agency
 from routing_rules.selectors import category_list
 
@@ -51,6 +52,7 @@ def register(request: HttpRequest) -> HttpResponse:
 def submit(request: HttpRequest) -> HttpResponse:
     user = request.user
     initial = {"full_name": user.full_name, "phone": user.phone, "email": user.email}
+    initial.update(resubmit_initial(user=user, reference=request.GET.get("gui-lai")))
     form = ReportForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -78,7 +80,8 @@ def submit(request: HttpRequest) -> HttpResponse:
 @login_required
 def my_reports(request: HttpRequest) -> HttpResponse:
     page = _page(request, selectors.report_list_mine(user=request.user))
-    return render(request, "reports/list.html", {"page": page, "heading": "Phản ánh của tôi"})
+    context = {"page": page, "heading": "Phản ánh của tôi", "mine": True}
+    return render(request, "reports/list.html", context)
 
 
 @login_required
@@ -110,7 +113,11 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
         "actions": actions,
         "ratings": Rating.Value.choices,
         "hotlines": HOTLINES if report.urgent else [],
-        "moderation": [("hide", "Ẩn khỏi công khai"), ("unhide", "Bỏ ẩn")],
+        "moderation": [
+            ("hide-approve", "Duyệt ẩn"),
+            ("hide", "Ẩn khỏi công khai"),
+            ("unhide", "Bỏ ẩn"),
+        ],
     }
     if actions & {"assign", "invite"}:
         context["agencies"] = Agency.objects.filter(is_active=True).order_by("kind", "name")
@@ -120,6 +127,11 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
         suggestion = suggest_agency(report)
         context["suggestion"] = suggestion
         context["suggestion_token"] = suggestion_sign(report=report, suggestion=suggestion)
+    context.update(case_page_context(user=request.user, report=report, actions=actions))
+    context["can_resubmit"] = (
+        detail.is_reporter
+        and policy.reports_resubmittable(user=request.user).filter(pk=report.pk).exists()
+    )
     return render(request, "reports/detail.html", context)
 
 

@@ -10,6 +10,10 @@ export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-gis_portal.settings.loc
 # Open311 clients send their key as the X-Api-Key header; an api_key left in a query string is
 # masked in the request log (gis_portal/log_filters.py). Serving with gunicorn instead, keep
 # its access log off or use a format without the query string (%(U)s, not %(r)s or %(q)s).
+if [ -n "${DEMO:-}" ] && [ "${DEMO}" != "0" ]; then
+  # Prints one account per role with a fresh password (refused under production settings).
+  .venv/bin/python manage.py demo_load --count "${DEMO_REPORTS:-3000}"
+fi
 .venv/bin/celery -A gis_portal worker --beat --loglevel=INFO --concurrency=2 \
   --schedule="${TMPDIR:-/tmp}/gis_portal-celerybeat-schedule" &
 WORKER=$!

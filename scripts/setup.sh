@@ -49,6 +49,8 @@ PACKAGES=(
   python3 python3-venv python3-dev build-essential make ca-certificates
   # Connection pooling (README, "Connection pooling"): tests/deploy/test_pgbouncer.py runs one.
   pgbouncer
+  # A real IMAP mailbox for tests/mailin (which starts its own); the portal needs none locally.
+  dovecot-imapd
 )
 [ "$WITH_BROWSER" -eq 1 ] && PACKAGES+=(chromium chromium-driver fonts-dejavu-core)
 [ "$WITH_NGINX" -eq 1 ] && PACKAGES+=(nginx openssl)
@@ -66,6 +68,12 @@ if [ "${#missing[@]}" -gt 0 ]; then
   log "installing system packages: ${missing[*]}"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+# The package enables a system IMAP server on ports 143/993: the portal reads its provider's
+# mailbox, so the local one stays off (tests/mailin runs dovecot on a port of its own).
+if installed dovecot-core && command -v systemctl >/dev/null \
+  && systemctl is-enabled dovecot >/dev/null 2>&1; then
+  $SUDO systemctl disable --now dovecot >/dev/null 2>&1 || true
 fi
 # Brotli only where Debian packages the module (bookworm does); nginx gzips without it.
 BROTLI=libnginx-mod-http-brotli-filter
@@ -159,5 +167,7 @@ if [ "$LOAD_BOUNDARIES" -eq 1 ]; then
   .venv/bin/python manage.py boundaries_import --if-empty
   # Categories, agencies, special zones and rules authored in data/routing (idempotent).
   .venv/bin/python manage.py routing_load
+  # The category suggestion's first model (idempotent): web workers then never fit one.
+  .venv/bin/python manage.py suggest_retrain
 fi
 log "ready"

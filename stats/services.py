@@ -22,6 +22,7 @@ from redis.exceptions import RedisError
 
 from stats.cube import stats_cube_fold
 from stats.models import StatsCubeState, StatsSnapshot
+from stats.outlines import commune_outlines
 from stats.selectors import StatsFilters
 from stats.summary import (
     StatsSummary,
@@ -78,7 +79,12 @@ def stats_snapshot_refresh(*, dry_run: bool = False) -> SnapshotRefresh:
     removed, _ = stale.delete()
     stats_cube_fold(wait=True)
     for filters in periods.values():
-        stats_snapshot_store(filters=filters)
+        snapshot = stats_snapshot_store(filters=filters)
+    # The map's outlines drawn ahead of the visits, as the figures are.
+    commune_outlines(
+        version=snapshot.payload["boundaries_version"],
+        at=timezone.localtime(snapshot.computed_at).date(),
+    )
     return SnapshotRefresh(
         written=list(periods), removed=removed, seconds=round(time.perf_counter() - started, 2)
     )

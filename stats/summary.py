@@ -20,6 +20,7 @@ from redis.exceptions import RedisError
 
 from stats.cube_selectors import stats_cube_figures
 from stats.models import StatsSnapshot
+from stats.outlines import boundaries_version
 from stats.ranking import agency_ranking_of
 from stats.selectors import DIMENSIONS, StatsFilters, stats_by, stats_totals
 
@@ -45,23 +46,50 @@ class StatsSummary:
     def ranking(self) -> list[dict]:
         return self.payload["ranking"]
 
+    @property
+    def recent_months(self) -> list[dict]:
+        """The month rows of last month and this month, whatever the period."""
+        return self.payload.get("recent_months", [])
+
+    @property
+    def boundaries_version(self):
+        return self.payload.get("boundaries_version")
+
+
+def recent_filters(*, now: datetime) -> StatsFilters:
+    """Last month and this month (local): the page's "this month against last"."""
+    first = timezone.localtime(now).date().replace(day=1)
+    return StatsFilters(date_from=(first - timedelta(days=1)).replace(day=1))
+
 
 def stats_summary_compute(*, filters: StatsFilters, now: datetime | None = None) -> StatsSummary:
     """The live figures: one grouped query per dimension and one for the totals."""
     now = now or timezone.now()
     by = {name: stats_by(dimension=name, filters=filters, now=now) for name in DIMENSIONS}
-    return _summary(filters, now, stats_totals(filters=filters, now=now), by)
+    recent = stats_by(dimension="month", filters=recent_filters(now=now), now=now)
+    return _summary(filters, now, stats_totals(filters=filters, now=now), by, recent)
 
 
 def stats_summary_read(*, filters: StatsFilters, now: datetime | None = None) -> StatsSummary:
     """The same figures read from the summary cells (stats.cube), as of its last fold."""
     now = now or timezone.now()
     totals, by = stats_cube_figures(filters=filters, now=now)
-    return _summary(filters, now, totals, by)
+    _, recent = stats_cube_figures(filters=recent_filters(now=now), now=now)
+    return _summary(filters, now, totals, by, recent["month"])
 
 
-def _summary(filters: StatsFilters, now: datetime, totals: dict, by: dict) -> StatsSummary:
-    payload = {"totals": totals, "by": by, "ranking": agency_ranking_of(by["agency"])}
+def _summary(
+    filters: StatsFilters, now: datetime, totals: dict, by: dict, recent: list[dict]
+) -> StatsSummary:
+    payload = {
+        "totals": totals,
+        "by": by,
+        "ranking": agency_ranking_of(by["agency"]),
+        # Kept with the figures, so that a page served from this copy reads nothing else: the
+        # month rows of this month and last, and which boundaries the map draws.
+        "recent_months": recent,
+        "boundaries_version": boundaries_version(),
+    }
     # Stored as JSON: the copy read back must equal what was computed, types included.
     payload = json.loads(json.dumps(payload, cls=DjangoJSONEncoder))
     return StatsSummary(filters=filters, computed_at=now, payload=payload)

@@ -2,7 +2,9 @@
 
 from datetime import date
 from types import SimpleNamespace
+from urllib.parse import urlencode
 
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -15,9 +17,9 @@ from rest_framework.views import APIView
 from gis_portal.throttles import LimitsUnavailable, PortalScopedThrottle, RequestLimited
 from reports.errors import ReportError, ReportInvalid
 from reports.policy import user_is_staff
-from stats import charts
+from stats import charts, svg, visuals
 from stats import tables as tables_html
-from stats.csv import StatsCSVRenderer
+from stats.csv import StatsCSVRenderer, csv_render
 from stats.ranking import agency_ranking, formula_text
 from stats.selectors import (
     COUNT_FIELDS,
@@ -195,8 +197,33 @@ class RankingView(StatsBaseView):
 SECTIONS = ("agency", "district", "commune", "category", "month")
 
 
+def _charts(filters: StatsFilters, summary: StatsSummary) -> dict:
+    """The trend, rating and map charts of the period, and this month against last."""
+    return visuals.page_charts(
+        filters=filters,
+        totals=summary.totals,
+        by=summary.payload["by"],
+        recent_months=summary.recent_months,
+        boundaries_version=summary.boundaries_version,
+        today=timezone.localtime(summary.computed_at).date(),
+    )
+
+
+def _chart_csv(request, visual: dict) -> HttpResponse:
+    name = request.GET.get("chart", "")
+    if name not in visual:
+        message = f"Không có biểu đồ “{name}” (dùng: {', '.join(visuals.CHARTS)})."
+        return JsonResponse({"error": f"chart: {message}", "field": "chart"}, status=400)
+    chart = visual[name]
+    body = "\ufeff" + csv_render(chart.rows, chart.csv_columns)
+    response = HttpResponse(body.encode("utf-8"), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="thong-ke-{name}.csv"'
+    return response
+
+
 def stats_page(request):
-    """Public page: ranking, tables and charts; figures are the same as the API's."""
+    """Public page: summary, charts, ranking and tables; figures are the same as the API's.
+    `?format=csv&chart=<name>`: the numbers of one chart (stats.visuals.CHARTS)."""
     status, headers = 200, {}
     try:
         filters = filters_from(request.GET)
@@ -211,6 +238,9 @@ def stats_page(request):
         error = f"{exc.message} Dưới đây là số liệu toàn thời gian."
         filters = StatsFilters()
         summary = figures_for(request, filters)
+    visual = _charts(filters, summary)
+    if request.GET.get("format") == "csv":
+        return _chart_csv(request, visual)
     tables = []
     for dimension in SECTIONS:
         rows = summary.rows(dimension)
@@ -256,11 +286,28 @@ def stats_page(request):
         "formula": formula_text(),
         "ratings_chart": ratings_chart,
         "definitions": DEFINITIONS,
+        "summary": visual["summary"],
+        "charts": [
+            {"chart": visual[name], "svg": svg.RENDERERS[name](visual[name])}
+            for name in svg.RENDERERS
+        ],
+        "query": _period_query(filters),
     }
     response = render(request, "stats/page.html", context, status=status)
     for name, value in headers.items():
         response[name] = value
     return response
+
+
+def _period_query(filters: StatsFilters) -> str:
+    """The period as query parameters, for the charts' CSV links."""
+    return urlencode(
+        {
+            key: value.isoformat()
+            for key, value in (("from", filters.date_from), ("to", filters.date_to))
+            if value
+        }
+    )
 
 
 def _period_links(current: StatsFilters) -> list[dict]:

@@ -45,6 +45,11 @@ INSTALLED_APPS = [
     "privacy",
     "devtools",
     "operations",
+    "forwarding",
+    "alerts",
+    "suggest",
+    "mailin",
+    "zalo",
 ]
 
 MIDDLEWARE = [
@@ -153,6 +158,10 @@ REST_FRAMEWORK = {
         # These two count staff too: each request builds a whole file.
         "maps-export-staff": env_str("THROTTLE_MAPS_EXPORT_STAFF_RATE", "60/hour"),
         "maps-html-report": env_str("THROTTLE_MAPS_HTML_REPORT_RATE", "30/hour"),
+        # Asked while a citizen types (debounced): a few per report, sometimes more.
+        "category-suggest": env_str("THROTTLE_CATEGORY_SUGGEST_RATE", "60/minute"),
+        # Zalo's servers deliver every user's events from a few addresses: a flood bound only.
+        "zalo-webhook": env_str("THROTTLE_ZALO_WEBHOOK_RATE", "1200/minute"),
     },
     # Reverse proxies in front of the portal whose X-Forwarded-For is trusted; 0 means the
     # client is REMOTE_ADDR (a client-sent X-Forwarded-For must not dodge the limits).
@@ -355,6 +364,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "maps.tasks.maps_cells_refresh",
         "schedule": float(env_str("MAPS_CELLS_REFRESH_SECONDS", "600")),
     },
+    # Zalo conversations left unfinished are sent on (zalo/; ZALO_CONVERSATION_IDLE_MINUTES).
+    "zalo-idle-conversations": {
+        "task": "zalo.tasks.zalo_conversations_idle_close_task",
+        "schedule": float(env_str("ZALO_IDLE_CHECK_SECONDS", "60")),
+    },
+    # The category suggestion learns the week's verified reports (suggest/; seconds).
+    "suggest-retrain": {
+        "task": "suggest.tasks.suggest_retrain_task",
+        "schedule": float(env_str("SUGGEST_RETRAIN_SECONDS", "604800")),
+    },
 }
 
 # --- sign-in, sessions, content security ---
@@ -428,3 +447,12 @@ SERVER_EMAIL = env_str("DJANGO_SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 from .accounts import *  # noqa: E402, F403
 from .limits import *  # noqa: E402, F403
 from .operations import *  # noqa: E402, F403
+
+# The province's mailbox is read only where one is set (settings.operations, "e-mail intake");
+# a poll still queued when the next is due is dropped rather than run twice.
+if MAILIN_IMAP_HOST:  # noqa: F405
+    CELERY_BEAT_SCHEDULE["mailin-imap-poll"] = {
+        "task": "mailin.tasks.mailin_imap_poll_task",
+        "schedule": MAILIN_POLL_SECONDS,  # noqa: F405
+        "options": {"expires": MAILIN_POLL_SECONDS},  # noqa: F405
+    }

@@ -140,3 +140,102 @@ MAPS_ANALYSIS_BUILD_MS = int(env_str("MAPS_ANALYSIS_BUILD_MS", "60000"))
 # A layer the cell cache cannot answer (a period, status, unit, urgency or map-box filter) is
 # computed over the reports themselves: at most this many (more is a 400 naming the filter).
 MAPS_ANALYSIS_LIVE_MAX_REPORTS = int(env_str("MAPS_ANALYSIS_LIVE_MAX_REPORTS", "20000"))
+
+# --- forwarding to the agencies' own systems (issue 15 §4; forwarding/) ---
+# Each agency may have a webhook (URL and HMAC secret, set in the admin) that receives its
+# cases' events as signed JSON through the outbox. Plain http is refused unless this is on,
+# and then only to localhost/127.0.0.1 (a receiver on the same machine, e.g. in tests).
+FORWARDING_ALLOW_HTTP = env_bool("FORWARDING_ALLOW_HTTP", False)
+# One POST waits at most this long (seconds); past it the outbox retries it later.
+FORWARDING_TIMEOUT_SECONDS = float(env_str("FORWARDING_TIMEOUT_SECONDS", "10"))
+# The portal's public address, for the report link in each event (e.g. https://portal.example.org);
+# empty: the link is the path alone (/phan-anh/<reference>/).
+FORWARDING_PORTAL_URL = env_str("FORWARDING_PORTAL_URL", "")
+
+# --- area alerts and Atom feeds (issue 15 §4; alerts) ---
+# The portal's public address, for the report and unsubscribe links in alert e-mails
+# (e.g. https://portal.example.org); empty: the links are the paths alone.
+ALERTS_PORTAL_URL = env_str("ALERTS_PORTAL_URL", "")
+
+# --- e-mail and SMS notices (issue 15 §4; reports.services.mail, reports.services.sms) ---
+# The portal's public address, for the report link in notice e-mails and SMS (empty: a path).
+NOTIFY_PORTAL_URL = env_str("NOTIFY_PORTAL_URL", "")
+# An HTTP SMS gateway for reporters with a phone and no e-mail: off while the URL is empty.
+# It receives a JSON POST with a Bearer token; SMS_SENDER is the brand name shown to the phone.
+SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL", "")
+SMS_GATEWAY_TOKEN = env_str("SMS_GATEWAY_TOKEN", "")
+SMS_SENDER = env_str("SMS_SENDER", "DIENBIEN")
+# Seconds one POST may take before the outbox retries it with backoff.
+SMS_GATEWAY_TIMEOUT_SECONDS = float(env_str("SMS_GATEWAY_TIMEOUT_SECONDS", "10"))
+# Once connected, how long a send waits for the SMTP server's replies (EMAIL_TIMEOUT bounds
+# the connection): a server that scans a message before accepting it is waited for, not
+# timed out and sent the message again.
+EMAIL_DATA_TIMEOUT_SECONDS = float(env_str("EMAIL_DATA_TIMEOUT_SECONDS", "120"))
+
+# --- Zalo Official Account (issue 15 §2; zalo/) ---
+# The webhook (/zalo/webhook/) is off (404) while the OA secret key is empty. Zalo signs each
+# event with sha256(app id + body + timestamp + OA secret key) (zalo/signature.py).
+ZALO_APP_ID = env_str("ZALO_APP_ID", "")
+ZALO_OA_SECRET_KEY = env_str("ZALO_OA_SECRET_KEY", "")
+# The OA access token the answers are sent with (Zalo's "access_token" header).
+ZALO_ACCESS_TOKEN = env_str("ZALO_ACCESS_TOKEN", "")
+ZALO_API_BASE = env_str("ZALO_API_BASE", "https://openapi.zalo.me")
+ZALO_API_TIMEOUT_SECONDS = float(env_str("ZALO_API_TIMEOUT_SECONDS", "10"))
+# An event larger than this is refused (413); Zalo's are a few hundred bytes.
+ZALO_WEBHOOK_MAX_BYTES = int(env_str("ZALO_WEBHOOK_MAX_BYTES", "65536"))
+# An event whose signed timestamp is further from now than this is refused (a replay); within
+# it, a message id seen before is ignored.
+ZALO_WEBHOOK_MAX_AGE_SECONDS = int(env_str("ZALO_WEBHOOK_MAX_AGE_SECONDS", "900"))
+# A conversation nobody finished with "xong" is closed (and sent on) after this many idle
+# minutes; a beat task looks every ZALO_IDLE_CHECK_SECONDS (CELERY_BEAT_SCHEDULE, base.py).
+ZALO_CONVERSATION_IDLE_MINUTES = int(env_str("ZALO_CONVERSATION_IDLE_MINUTES", "30"))
+ZALO_CONVERSATION_MAX_TEXTS = int(env_str("ZALO_CONVERSATION_MAX_TEXTS", "20"))
+ZALO_MEDIA_MAX_IMAGES = int(env_str("ZALO_MEDIA_MAX_IMAGES", "4"))
+# Photos are fetched from Zalo's CDN only: https, port 443, a host equal to or under one of
+# these (no redirects), so a forged event cannot make the portal fetch an internal address.
+ZALO_MEDIA_HOSTS = env_list("ZALO_MEDIA_HOSTS", ["zdn.vn", "zadn.vn"])
+# Plain http to localhost/127.0.0.1 only, and only when on (tests; never in production).
+ZALO_MEDIA_ALLOW_HTTP = env_bool("ZALO_MEDIA_ALLOW_HTTP", False)
+ZALO_MEDIA_TIMEOUT_SECONDS = float(env_str("ZALO_MEDIA_TIMEOUT_SECONDS", "15"))
+
+# --- category suggestion (issue 15 §3; suggest/) ---
+# A process checks this often (seconds) whether a newer model was trained, and loads it.
+SUGGEST_MODEL_CHECK_SECONDS = float(env_str("SUGGEST_MODEL_CHECK_SECONDS", "60"))
+# Trained models kept in the database (the newest is served; older ones allow a look back).
+SUGGEST_MODEL_KEEP = int(env_str("SUGGEST_MODEL_KEEP", "3"))
+# The newest verified reports a retrain learns from (memory of the worker that trains).
+SUGGEST_TRAIN_MAX_REPORTS = int(env_str("SUGGEST_TRAIN_MAX_REPORTS", "50000"))
+# The longest text a suggestion reads (the form sends the title and the start of the content).
+SUGGEST_TEXT_MAX_CHARS = int(env_str("SUGGEST_TEXT_MAX_CHARS", "2000"))
+# Beat retrains it weekly: CELERY_BEAT_SCHEDULE "suggest-retrain" (base.py).
+
+# --- e-mail intake (issue 15 §2; mailin/) ---
+# The province's mailbox, read over IMAP every MAILIN_POLL_SECONDS by a beat task: each new
+# mail becomes a channel draft (a report at once when it has a GPS photo in the province, a
+# sender's name and a category tag). Off while the host is empty. Security: ssl (IMAPS, port
+# 993), starttls (port 143) or none (refused but for a server on this machine).
+MAILIN_IMAP_HOST = env_str("MAILIN_IMAP_HOST", "")
+MAILIN_IMAP_SECURITY = env_str("MAILIN_IMAP_SECURITY", "ssl").lower()
+MAILIN_IMAP_PORT = int(
+    env_str("MAILIN_IMAP_PORT", "993" if MAILIN_IMAP_SECURITY == "ssl" else "143")
+)
+MAILIN_IMAP_USER = env_str("MAILIN_IMAP_USER", "")
+MAILIN_IMAP_PASSWORD = env_str("MAILIN_IMAP_PASSWORD", "")
+MAILIN_IMAP_FOLDER = env_str("MAILIN_IMAP_FOLDER", "INBOX")
+MAILIN_IMAP_TIMEOUT_SECONDS = float(env_str("MAILIN_IMAP_TIMEOUT_SECONDS", "30"))
+MAILIN_POLL_SECONDS = float(env_str("MAILIN_POLL_SECONDS", "60"))
+# Mails read per poll (the rest wait for the next), and how long a poll holds its lock at most.
+MAILIN_IMAP_BATCH = int(env_str("MAILIN_IMAP_BATCH", "50"))
+MAILIN_IMAP_LOCK_SECONDS = int(env_str("MAILIN_IMAP_LOCK_SECONDS", "600"))
+# A larger mail is not downloaded: its sender is asked to send fewer photos.
+MAILIN_MAX_MESSAGE_BYTES = int(env_str("MAILIN_MAX_MESSAGE_BYTES", str(25 * 2**20)))
+# The replies' sender (empty: DJANGO_DEFAULT_FROM_EMAIL); mail from it, from the default
+# sender, from the mailbox's own account or from MAILIN_OWN_ADDRESSES is never answered (loops).
+MAILIN_REPLY_FROM = env_str("MAILIN_REPLY_FROM", "")
+MAILIN_OWN_ADDRESSES = env_list("MAILIN_OWN_ADDRESSES", [])
+if MAILIN_IMAP_SECURITY not in ("ssl", "starttls", "none"):
+    raise ImproperlyConfigured("MAILIN_IMAP_SECURITY must be ssl, starttls or none")
+if MAILIN_IMAP_SECURITY == "none" and MAILIN_IMAP_HOST not in ("", "localhost", "127.0.0.1", "::1"):
+    raise ImproperlyConfigured(
+        "MAILIN_IMAP_SECURITY=none sends the password in clear: localhost only"
+    )

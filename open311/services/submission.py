@@ -135,6 +135,7 @@ def open311_request_submit(
             files=files,
             idempotency_key=idempotency_key,
             input_fields={"lon": "long", "full_name": "first_name"},
+            channel=Report.Channel.OPEN311,
         )
         if not outcome.created:
             existing = Open311Request.objects.filter(report=outcome.report).first()

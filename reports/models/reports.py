@@ -36,6 +36,16 @@ class Report(models.Model):
         Status.REOPENED,
     )
 
+    class Channel(models.TextChoices):
+        WEB = "web", "Cổng thông tin"
+        API = "api", "API"
+        APP = "app", "Ứng dụng trên điện thoại"
+        OPEN311 = "open311", "Open311"
+        EMAIL = "email", "Thư điện tử"
+        ZALO = "zalo", "Zalo"
+        PHONE = "phone", "Đường dây nóng"
+        ASSISTED = "assisted", "Tình nguyện viên hỗ trợ"
+
     class LocationSource(models.TextChoices):
         PIN = "pin", "Chọn trên bản đồ"
         EXIF = "exif", "Tọa độ GPS trong ảnh"
@@ -55,6 +65,22 @@ class Report(models.Model):
     point = models.PointField("vị trí", srid=4326)
     location_source = models.CharField(
         max_length=10, choices=LocationSource.choices, default=LocationSource.PIN
+    )
+    channel = models.CharField(
+        "kênh tiếp nhận",
+        max_length=10,
+        choices=Channel.choices,
+        default=Channel.WEB,
+        db_default=Channel.WEB,
+    )
+    # Who typed it in for the reporter: an IOC operator (hotline) or a volunteer (assisted).
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="người nhập hộ",
     )
     commune = models.ForeignKey(
         "boundaries.AdminUnit",
@@ -97,6 +123,16 @@ class Report(models.Model):
     closed_at = models.DateTimeField("thời điểm kết thúc", null=True, blank=True)
     hidden = models.BooleanField("ẩn khỏi công khai", default=False)
     hidden_reason = models.TextField("lý do ẩn", blank=True)
+    # A hide by the IOC takes effect at once and waits for a supervisor's sign-off.
+    hide_reviewed_at = models.DateTimeField("giám sát đã duyệt ẩn lúc", null=True, blank=True)
+    hide_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="giám sát duyệt ẩn",
+    )
     duplicate_of = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,

@@ -47,6 +47,7 @@ class AuditLog(models.Model):
         ACCOUNT_ERASE = "account_erase", "Xóa dữ liệu cá nhân theo yêu cầu"
         HIDE = "hide", "Ẩn phản ánh"
         UNHIDE = "unhide", "Bỏ ẩn phản ánh"
+        REPORT_CLAIM = "report_claim", "Người dân nhận lại phản ánh gửi hộ"
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     action = models.CharField(max_length=20, choices=Action.choices)

@@ -8,6 +8,7 @@ class Role(models.TextChoices):
     AGENCY_OFFICER = "agency_officer", "Cán bộ cơ quan xử lý"
     SUPERVISOR = "supervisor", "Giám sát cấp tỉnh"
     PLANNER = "planner", "Phân tích, quy hoạch"
+    VOLUNTEER = "volunteer", "Tình nguyện viên hỗ trợ"
     ADMIN = "admin", "Quản trị"
 
 

@@ -25,6 +25,7 @@ class Transition(models.Model):
         REOPEN = "reopen", "Mở lại"
         HIDE = "hide", "Ẩn khỏi công khai"
         UNHIDE = "unhide", "Bỏ ẩn"
+        HIDE_APPROVE = "hide_approve", "Giám sát duyệt ẩn"
         MERGE = "merge", "Gộp phản ánh trùng"
         MERGED_IN = "merged_in", "Nhận phản ánh trùng"
         OVERDUE = "overdue", "Quá hạn"

@@ -58,7 +58,19 @@ TRANSITIONS: dict[str, Rule] = {
         ANY, {P.IOC}, IOC_ONLY, lambda r: r.hidden, "Phản ánh đang không bị ẩn.", "hidden"
     ),
     "merge": _rule(OPEN, {P.IOC}, IOC_ONLY),
+    # The supervisor signs a hide off, or undoes it with "unhide".
+    "hide-approve": _rule(
+        ANY,
+        {P.SUPERVISOR},
+        "Chỉ giám sát cấp tỉnh được duyệt ẩn phản ánh.",
+        lambda r: r.hidden and r.hide_reviewed_at is None,
+        "Phản ánh không chờ duyệt ẩn.",
+        "hidden",
+    ),
     "rate": _rule((Status.PUBLISHED,), {P.REPORTER}, "Chỉ người phản ánh được đánh giá."),
+    "dispute": _rule(
+        (Status.PUBLISHED,), {P.REPORTER}, "Chỉ người phản ánh được không đồng ý với kết quả."
+    ),
     "consent": _rule(
         ANY,
         {P.REPORTER},

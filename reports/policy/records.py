@@ -11,6 +11,7 @@ from reports.models import (
     Media,
     Rating,
     Report,
+    ReportDraft,
     Result,
     Transition,
 )
@@ -96,3 +97,10 @@ def media_visible(*, user: AnyUser) -> QuerySet[Media]:
 def audit_log_visible(*, user: AnyUser) -> QuerySet[AuditLog]:
     """Who read an identity or hid a report: for supervisors only (oversight of the IOC)."""
     return AuditLog.objects.all() if user_is_supervisor(user) else AuditLog.objects.none()
+
+
+def drafts_visible(*, user: AnyUser) -> QuerySet[ReportDraft]:
+    """What channels brought in before it is a report: the IOC's alone (it completes them)."""
+    if user_is_ioc(user):
+        return ReportDraft.objects.all()
+    return ReportDraft.objects.none()

@@ -54,9 +54,18 @@ def user_is_officer(user: AnyUser) -> bool:
     )
 
 
+def user_is_volunteer(user: AnyUser) -> bool:
+    """A citizen the IOC approved to file reports for people present with them."""
+    return user_authenticated(user) and user.role == Role.VOLUNTEER
+
+
+# Citizens by standing: a volunteer files for others but works for no office of the province.
+CITIZEN_ROLES = frozenset({Role.CITIZEN, Role.VOLUNTEER})
+
+
 def user_is_staff(user: AnyUser) -> bool:
-    """Any role other than citizen: accounts whose holders work for the province."""
-    return user_authenticated(user) and (user.is_superuser or user.role != Role.CITIZEN)
+    """Any role other than citizen (or volunteer): accounts whose holders work for the province."""
+    return user_authenticated(user) and (user.is_superuser or user.role not in CITIZEN_ROLES)
 
 
 def user_needs_two_factor(user: AnyUser) -> bool:
@@ -76,7 +85,7 @@ def accounts_visible(*, user: AnyUser):
         return User.objects.all()
     if not user_is_staff(user):
         return User.objects.none()
-    return User.objects.exclude(role=Role.CITIZEN)
+    return User.objects.exclude(role__in=CITIZEN_ROLES)
 
 
 @dataclass(frozen=True)
@@ -122,18 +131,27 @@ def report_viewer(*, user: AnyUser, report: Report) -> Viewer:
             parties.add(Party.SUPERVISOR)
         if user_is_planner(user):
             parties.add(Party.PLANNER)
-        if user_is_officer(user):
-            if report.current_agency_id == user.agency_id:
-                parties.add(Party.HANDLER)
-            elif Assignment.objects.filter(
-                report_id=report.pk, active=True, coordinators=user.agency_id
-            ).exists():
-                parties.add(Party.COORDINATOR)
+        if user_is_officer(user) and (party := _agency_party(user.agency_id, report)):
+            parties.add(party)
         if Report.objects.filter(pk=report.pk, identity__user=user).exists():
             parties.add(Party.REPORTER)
         if not parties:
             parties.add(Party.CITIZEN)
     return Viewer(user=user, parties=frozenset(parties))
+
+
+def _agency_party(agency_id: int, report: Report) -> Party | None:
+    if report.current_agency_id == agency_id:
+        return Party.HANDLER
+    if Assignment.objects.filter(report_id=report.pk, active=True, coordinators=agency_id).exists():
+        return Party.COORDINATOR
+    return None
+
+
+def agency_viewer(*, agency_id: int, report: Report) -> Viewer:
+    """An agency's own system (its webhook) standing for its officers: the part any officer
+    of the agency plays in the report, and nothing personal (never reporter, IOC, planner)."""
+    return Viewer(user=None, parties=frozenset({_agency_party(agency_id, report) or Party.CITIZEN}))
 
 
 def handled_q(*, user: AnyUser) -> Q:

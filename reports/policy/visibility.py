@@ -69,6 +69,12 @@ def reports_visible(*, user: AnyUser) -> QuerySet[Report]:
     return Report.objects.filter(PUBLIC_Q | own)
 
 
+def reports_verified() -> QuerySet[Report]:
+    """Reports the IOC has verified and sent to an agency, hidden ones included: their category
+    is the IOC's (as filed or re-categorised). The category suggestion learns from them."""
+    return Report.objects.filter(status__in=PUBLIC_STATUSES)
+
+
 def reports_followed(*, user: AnyUser) -> QuerySet[Report]:
     """Reports the user follows, while they are public."""
     if not user_authenticated(user):
@@ -94,6 +100,16 @@ def reports_duplicate_candidates(*, user: AnyUser) -> QuerySet[Report]:
     own (never another citizen's unverified report)."""
     own = Q(identity__user=user) if user_authenticated(user) else Q(pk__in=[])
     return Report.objects.filter(OPEN_Q & (PUBLIC_Q | own))
+
+
+def reports_resubmittable(*, user: AnyUser) -> QuerySet[Report]:
+    """The user's own rejected reports, which they may send again from a pre-filled form."""
+    return reports_own(user=user).filter(status=Report.Status.REJECTED)
+
+
+def reports_merge_targets(*, user: AnyUser) -> QuerySet[Report]:
+    """What the IOC may merge a duplicate into: any open report it sees, verified or not."""
+    return reports_visible(user=user).filter(OPEN_Q)
 
 
 def reports_third_party(*, user: AnyUser) -> QuerySet[Report]:

@@ -50,6 +50,19 @@ def comment_add(*, actor: User, report: Report, body: str, internal: bool = Fals
 
 
 @transaction.atomic
+def report_dispute(*, actor: User, report: Report, reason: str) -> Transition:
+    """The reporter does not agree with the published result ("Không đồng ý"): the IOC sees it
+    in its workspace and may reopen the case."""
+    report, _ = report_lock_for(user=actor, report=report, action="dispute")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReportInvalid("Hãy nêu vì sao bạn không đồng ý với kết quả.", field="reason")
+    return transition_record(
+        report=report, action=Action.REPLY, actor=actor, reason=reason, data={"dispute": True}
+    )
+
+
+@transaction.atomic
 def report_rate(*, actor: User, report: Report, value: str, comment: str = "") -> Rating:
     report, _ = report_lock_for(user=actor, report=report, action="rate")
     if value not in Rating.Value.values:

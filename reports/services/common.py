@@ -36,6 +36,8 @@ def actor_label(user: User | None, report: Report | None = None) -> str:
         return "Cán bộ tổng hợp"
     if report is not None and report.identity.user_id == user.pk:
         return "Người phản ánh"
+    if policy.user_is_volunteer(user):
+        return "Tình nguyện viên hỗ trợ"
     return "Người dân"
 
 

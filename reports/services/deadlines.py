@@ -10,7 +10,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from reports.deadlines import deadline_after, overdue_q, report_deadline, report_is_overdue
-from reports.models import Report, Transition
+from reports.models import Report, ResponseTemplate, Transition
+from reports.selectors import response_templates_for
 from reports.services.common import transition_record
 
 Status = Report.Status
@@ -56,18 +57,35 @@ def _status_notice(*, report_id: int, now: datetime) -> bool:
             return False
         handler = report.current_agency.name if report.current_agency_id else "Trung tâm IOC"
         due = f" Hạn xử lý: {timezone.localtime(report.due_at):%d/%m/%Y}." if report.due_at else ""
+        notice = _notice_text(report=report, handler=handler, due=due)
         report.status_notice_sent_at = now
         report.save(update_fields=["status_notice_sent_at", "updated_at"])
         transition_record(
             report=report,
             action=Transition.Action.STATUS_NOTICE,
             actor=None,
-            reason=(
-                f"Phản ánh đang ở trạng thái “{report.get_status_display()}”, do {handler} "
-                f"xử lý.{due}"
-            ),
+            reason=notice,
         )
         return True
+
+
+class _Blank(dict):
+    def __missing__(self, key):  # a placeholder the template misspelt stays visible, no error
+        return "{" + key + "}"
+
+
+def _notice_text(*, report: Report, handler: str, due: str) -> str:
+    """The category's status-notice template (admin), or the general one, filled in."""
+    values = _Blank(trang_thai=report.get_status_display(), co_quan=handler, han=due)
+    template = response_templates_for(
+        kinds=[ResponseTemplate.Kind.STATUS_NOTICE], category_id=report.category_id
+    ).first()
+    if template is not None:
+        try:
+            return template.body.format_map(values)
+        except (ValueError, IndexError):  # a stray brace in the admin's text
+            pass
+    return f"Phản ánh đang ở trạng thái “{values['trang_thai']}”, do {handler} xử lý.{due}"
 
 
 def _no_progress(items, **kwargs):

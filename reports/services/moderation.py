@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
+from reports import policy
 from reports.errors import ReportInvalid
 from reports.models import AuditLog, Follow, Report, Transition, User
 from reports.services.common import report_lock, report_lock_for, transition_record
@@ -20,7 +21,19 @@ def report_hide(*, actor: User, report: Report, reason: str) -> Report:
         raise ReportInvalid("Cần nêu lý do ẩn phản ánh.", field="reason")
     report.hidden = True
     report.hidden_reason = reason
-    report.save(update_fields=["hidden", "hidden_reason", "updated_at"])
+    # A supervisor's own hide needs no second signature; the IOC's waits for one (QĐ 663).
+    signed = policy.user_is_supervisor(actor)
+    report.hide_reviewed_at = timezone.now() if signed else None
+    report.hide_reviewed_by = actor if signed else None
+    report.save(
+        update_fields=[
+            "hidden",
+            "hidden_reason",
+            "hide_reviewed_at",
+            "hide_reviewed_by",
+            "updated_at",
+        ]
+    )
     AuditLog.objects.create(actor=actor, action=AuditLog.Action.HIDE, report=report, reason=reason)
     transition_record(report=report, action=Action.HIDE, actor=actor, reason=reason, public=False)
     return report
@@ -34,11 +47,39 @@ def report_unhide(*, actor: User, report: Report, reason: str) -> Report:
         raise ReportInvalid("Cần nêu lý do bỏ ẩn.", field="reason")
     report.hidden = False
     report.hidden_reason = ""
-    report.save(update_fields=["hidden", "hidden_reason", "updated_at"])
+    report.hide_reviewed_at = None
+    report.hide_reviewed_by = None
+    report.save(
+        update_fields=[
+            "hidden",
+            "hidden_reason",
+            "hide_reviewed_at",
+            "hide_reviewed_by",
+            "updated_at",
+        ]
+    )
     AuditLog.objects.create(
         actor=actor, action=AuditLog.Action.UNHIDE, report=report, reason=reason
     )
     transition_record(report=report, action=Action.UNHIDE, actor=actor, reason=reason, public=False)
+    return report
+
+
+@transaction.atomic
+def report_hide_approve(*, actor: User, report: Report, note: str = "") -> Report:
+    """A supervisor signs off the IOC's hide; refusing it is an unhide with the reason."""
+    report, _ = report_lock_for(user=actor, report=report, action="hide-approve")
+    report.hide_reviewed_at = timezone.now()
+    report.hide_reviewed_by = actor
+    report.save(update_fields=["hide_reviewed_at", "hide_reviewed_by", "updated_at"])
+    transition_record(
+        report=report,
+        action=Action.HIDE_APPROVE,
+        actor=actor,
+        reason=(note or "").strip(),
+        public=False,
+        notify=False,
+    )
     return report
 
 

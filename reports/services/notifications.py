@@ -1,13 +1,20 @@
 """Who hears about an event, and the message they get (never the reporter's identity)."""
 
-from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 
 from outbox.services import outbox_enqueue
 from reports import policy
 from reports.models import Notification, Report, Role, Transition, User
+from reports.services.contact import notice_contact
+from reports.services.mail import (
+    agency_mail_enqueue,
+    mail_send,
+    message_id,
+    notification_email_build,
+)
+from reports.services.sms import sms_enqueue
+from reports.signals import transition_delivered
 
 Action = Transition.Action
 # The outbox topic whose consumer (reports.apps) e-mails one notification.
@@ -102,59 +109,68 @@ def transition_notify(*, transition_id: int) -> list[Notification]:
         return []
     title, body = _message(event)
     created = []
-    emails = dict(User.objects.filter(pk__in=_recipients(event)).values_list("pk", "email"))
-    for user_id in sorted(emails):
+    users = User.objects.filter(pk__in=_recipients(event)).only("pk", "email", "phone")
+    for user in sorted(users, key=lambda user: user.pk):
         with transaction.atomic():
             notification, is_new = Notification.objects.get_or_create(
-                user_id=user_id,
+                user=user,
                 transition=event,
                 defaults={"report": event.report, "title": title, "body": body},
             )
-            if is_new and emails[user_id]:
+            contact = notice_contact(report=event.report, user=user) if is_new else None
+            if contact and contact.email:
                 # Its own message: a mail server that is down delays (and retries) only the
                 # e-mails, and one recipient's failure never sends the others' again.
                 outbox_enqueue(
                     topic=NOTIFICATION_EMAIL_TOPIC, payload={"notification_id": notification.pk}
                 )
+            elif contact and contact.phone:
+                sms_enqueue(notification=notification, event=event)
         if is_new:
             created.append(notification)
+    agency_mail_enqueue(event=event)
+    return created
+
+
+def transition_deliver(*, transition_id: int) -> list[Notification]:
+    """The outbox consumer of an event: its notifications, then the apps above the core hear
+    of it (reports.signals), in the same transaction as the message's delivery."""
+    created = transition_notify(transition_id=transition_id)
+    event = Transition.objects.select_related("report").filter(pk=transition_id).first()
+    if event is not None:
+        transition_delivered.send(sender=Transition, transition=event)
     return created
 
 
 def notification_message_id(notification: Notification) -> str:
-    """The same Message-ID every time this notification is sent: should a send be repeated
-    (the mail server accepted it, then the worker died before recording it), mail systems see
-    one message. The creation time keeps ids apart across databases that reuse primary keys."""
-    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "localhost"
-    stamp = int(notification.created_at.timestamp() * 1_000_000)
-    return f"<notification-{notification.pk}.{stamp}@{domain}>"
+    return message_id("notification", notification.pk, notification.created_at)
 
 
 def notification_email(*, notification_id: int) -> bool:
-    """E-mail one notification once (the outbox consumer of NOTIFICATION_EMAIL_TOPIC).
+    """E-mail one notification once (the outbox consumer of NOTIFICATION_EMAIL_TOPIC), to the
+    address reports.services.contact gives (a reporter's: the one given with the report).
 
     The row is locked and `emailed_at` checked and set in the relay's transaction, so a message
-    delivered again, or by two relays, sends nothing more. A failing mail server raises: the
-    outbox retries with backoff, then dead-letters; the in-app notification stands meanwhile."""
+    delivered again, or by two relays, sends nothing more; the send comes last (mail_send). A
+    failing mail server raises: the outbox retries with backoff, then dead-letters; the in-app
+    notification stands meanwhile."""
     with transaction.atomic():
         notification = (
             Notification.objects.select_for_update(of=("self",))
-            .select_related("user")
+            .select_related("user", "report__identity")
             .filter(pk=notification_id)
             .first()
         )
-        # Gone with its user's erasure, sent already, or the address was removed since.
-        if notification is None or notification.emailed_at or not notification.user.email:
+        if notification is None or notification.emailed_at:
             return False
-        EmailMessage(
-            notification.title,
-            notification.body,
-            settings.DEFAULT_FROM_EMAIL,
-            [notification.user.email],
-            headers={"Message-ID": notification_message_id(notification)},
-        ).send(fail_silently=False)
+        address = notice_contact(report=notification.report, user=notification.user).email
+        # Gone with its user's erasure, or the address was removed since.
+        if not address:
+            return False
+        message = notification_email_build(notification, to=address)
         notification.emailed_at = timezone.now()
         notification.save(update_fields=["emailed_at"])
+        mail_send(message)
         return True
 
 

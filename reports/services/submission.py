@@ -117,9 +117,13 @@ def report_submit(
     files: list | None = None,
     idempotency_key: str | None = None,
     input_fields: dict | None = None,
+    channel: str = Report.Channel.WEB,
+    filed_by: User | None = None,
+    phone_required: bool = True,
 ) -> SubmitOutcome:
     """File a report from any channel. `input_fields` renames fields in errors for channels
-    that call them otherwise (see reports.inputs.report_input_clean)."""
+    that call them otherwise (see reports.inputs.report_input_clean); `filed_by` is who typed
+    it in for the reporter (hotline operator, volunteer)."""
     files = list(files or [])
     fields = {
         "category": category.pk,
@@ -130,6 +134,7 @@ def report_submit(
         "urgent": urgent,
         "private_result": private_result,
         "incident_at": incident_at,
+        "channel": channel,
     }
     key_field = (input_fields or {}).get("idempotency_key", "Idempotency-Key")
     idempotency_key = _key_clean(idempotency_key, field=key_field)
@@ -159,6 +164,7 @@ def report_submit(
         phone=phone or user.phone,
         email=email or user.email,
         fields=input_fields,
+        phone_required=phone_required,
     )
     if not category.is_active:
         raise ReportInvalid("Lĩnh vực này không còn tiếp nhận phản ánh.", field="category")
@@ -190,6 +196,8 @@ def report_submit(
         incident_at=incident_at,
         urgent=urgent,
         private_result=private_result,
+        channel=channel,
+        filed_by=filed_by,
         verify_due_at=deadline_after(moment=now, days=settings.REPORTS_REJECT_WORKING_DAYS),
     )
     stored: list[str] = []
@@ -235,7 +243,9 @@ def report_submit(
             transition_record(
                 report=report,
                 action=Transition.Action.SUBMIT,
-                actor=user,
+                # Who typed it in is credited (the hotline, a volunteer), and the reporter
+                # then hears of it like of any event someone else recorded.
+                actor=filed_by or user,
                 to_status=Report.Status.SUBMITTED,
                 data={"urgent": urgent},
             )

@@ -162,3 +162,31 @@ def test_erasure_removes_the_citizens_signin_records(client, reporter, stranger)
     privacy.user_erase(user=reporter, password="mat-khau-thu-1")
     assert list(AccessLog.objects.values_list("username", flat=True)) == []
     assert list(AccessAttempt.objects.values_list("username", flat=True)) == [stranger.username]
+
+
+def test_a_channel_s_way_back_to_the_reporter_is_erased_and_expires(
+    api_client, reporter, category, ioc, settings
+):
+    from reports.models import ReportDraft
+    from reports.services.drafts import draft_create, draft_discard, draft_file
+    from tests.reports.conftest import DBP
+
+    settings.REPORTS_IDENTITY_RETENTION_DAYS = 30
+    mine = draft_create(
+        channel="zalo", description="Đèn hỏng", sender="zalo-123", user=reporter, full_name="A"
+    ).draft
+    old = draft_create(channel="email", description="Khiếu nại", sender="x@example.test").draft
+    draft_discard(draft=old, actor=ioc, reason="Khiếu nại")
+    ReportDraft.objects.filter(pk=old.pk).update(updated_at=timezone.now() - timedelta(days=31))
+    filed = draft_file(draft=mine, actor=ioc, category=category, lon=DBP[0], lat=DBP[1])
+    assert ReportDraft.objects.get(pk=filed.pk).sender == "zalo-123"
+
+    privacy.identities_retention_purge()
+    assert ReportDraft.objects.get(pk=old.pk).sender == ""  # discarded long ago: expired
+    assert ReportDraft.objects.get(pk=mine.pk).sender == "zalo-123"  # its case is open
+
+    reporter.set_password("mat-khau-thu-1")
+    reporter.save()
+    api_client.force_authenticate(reporter)
+    assert api_client.post(reverse("me-erase"), {"password": "mat-khau-thu-1"}).status_code < 300
+    assert ReportDraft.objects.get(pk=mine.pk).sender == ""

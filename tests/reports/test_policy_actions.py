@@ -42,8 +42,10 @@ EXPECTED: dict[str, tuple[set, set]] = {
     "reopen": ({Status.PUBLISHED}, IOC),
     "hide": (ALL, IOC),
     "unhide": (set(), IOC),  # only once hidden
+    "hide-approve": (set(), {"supervisor"}),  # only once hidden, until signed off
     "merge": (OPEN, IOC),
     "rate": ({Status.PUBLISHED}, {"reporter"}),
+    "dispute": ({Status.PUBLISHED}, {"reporter"}),
     "consent": (WITH_AGENCY, {"reporter"}),
     "consent-revoke": (ALL, {"reporter"}),
     "comment": (ALL, {*IOC, "reporter", "handler", "coordinator"}),
@@ -56,7 +58,7 @@ EXPECTED: dict[str, tuple[set, set]] = {
 def expected_actions(role: str, status: str, *, hidden: bool = False) -> set[str]:
     allowed = set()
     for action, (statuses, roles) in EXPECTED.items():
-        if hidden and action == "unhide":
+        if hidden and action in ("unhide", "hide-approve"):
             statuses = ALL
         if hidden and action in ("hide", "follow"):
             continue
@@ -104,8 +106,10 @@ def _payload(action: str, report: Report, ctx: dict) -> dict:
         "reopen": {"reason": "Người dân phản hồi"},
         "hide": {"reason": "Vi phạm quy định"},
         "unhide": {"reason": "Đã sửa"},
+        "hide-approve": {},
         "merge": {"into": ctx["target"].reference},
         "rate": {"value": "satisfied"},
+        "dispute": {"reason": "Chưa xử lý xong"},
         "consent": {},
         "consent-revoke": {},
     }[action]
@@ -126,7 +130,7 @@ def test_api_enforces_the_table(api_client, cast, make_report, ubnd_dbp, action)
         "outsider_agency": cast["outsider"].agency,
     }
     for role in ROLES:
-        report = make_report(status, hidden=action == "unhide")
+        report = make_report(status, hidden=action in ("unhide", "hide-approve"))
         ctx["target"] = make_report(Status.ASSIGNED)
         if action == "extension-decide":
             ctx["extension"] = Extension.objects.create(

@@ -66,6 +66,8 @@ def test_the_configured_rates():
         "maps-geojson": "120/minute",
         "maps-export-staff": "60/hour",
         "maps-html-report": "30/hour",
+        "category-suggest": "60/minute",
+        "zalo-webhook": "1200/minute",
     }
 
 

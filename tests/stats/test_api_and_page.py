@@ -123,7 +123,7 @@ def test_public_page_has_tables_charts_and_formula(client, stats_fixture, settin
     assert "0,6 × T + 0,4 × S" in html
     for table in ("ranking", "table-agency", "table-district", "table-commune", "table-month"):
         assert f'id="{table}"' in html
-    assert html.count("<svg") == 6
+    assert html.count("<svg") == 10
     assert "UBND phường Điện Biên Phủ" in html
     # Nothing is loaded from another host.
     assert "https://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")

@@ -1,9 +1,29 @@
-/* The report's position on the detail page. */
+/* The report's position on the detail page, and the nearby reports it may be merged into:
+   a click on one ticks its choice in the merge form. */
 import { reportMap } from "./map.js";
+
+function candidateMarkers(map) {
+  const data = document.getElementById("merge-candidates");
+  if (!data) return;
+  for (const c of JSON.parse(data.textContent)) {
+    const marker = L.circleMarker([c.lat, c.lon], { radius: 7, color: "#0b4f8a" }).addTo(map);
+    const label = document.createElement("span");
+    label.textContent = `${c.reference} — ${c.title}`;
+    marker.bindTooltip(label);
+    marker.on("click", () => {
+      const radio = document.querySelector(`input[name="into"][value="${CSS.escape(c.reference)}"]`);
+      if (radio) {
+        radio.checked = true;
+        radio.focus();
+      }
+    });
+  }
+}
 
 const element = document.getElementById("map");
 if (element) {
   const here = L.latLng(+element.dataset.lat, +element.dataset.lon);
   const map = reportMap(element, { center: here, zoom: 15 });
   L.circleMarker(here, { radius: 8, color: "#8b1a1a" }).addTo(map);
+  candidateMarkers(map);
 }

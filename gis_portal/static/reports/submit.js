@@ -1,5 +1,9 @@
-/* The report form's map: pin, address search, photo GPS, similar reports nearby, hotlines. */
+/* The report form's map: pin, address search, phone or photo GPS, similar reports nearby,
+   hotlines; without a connection (or on the worker's offline copy of this page) the report is
+   queued on the phone and sent when the network is back (pwa/app.js). */
 import { el, fetchJSON, latestRequest } from "../mapcore/core.js";
+import { outboxPanel } from "../pwa/app.js";
+import { outboxDraft } from "../pwa/outbox.js";
 import { reportMap } from "./map.js";
 
 function reportForm(form) {
@@ -14,6 +18,7 @@ function reportForm(form) {
   });
   const requests = { nearby: latestRequest(), address: latestRequest(), photo: latestRequest() };
   let marker = null;
+  const offline = () => !navigator.onLine;
 
   function place(latlng, how) {
     if (marker) { marker.setLatLng(latlng); } else { marker = L.marker(latlng).addTo(map); }
@@ -45,7 +50,7 @@ function reportForm(form) {
   }
 
   function checkNearby() {
-    if (!lon.value || !category.value) { return; }
+    if (!lon.value || !category.value || offline()) { return; }
     const params = new URLSearchParams({
       category: category.value, lon: lon.value, lat: lat.value,
     });
@@ -72,6 +77,7 @@ function reportForm(form) {
   }
 
   function readPhotoPosition(photo) {
+    if (offline()) { return; } // the portal reads a photo's GPS: it waits for the queue
     const body = new FormData();
     body.append("photo", photo);
     const onError = (message) => {
@@ -104,6 +110,58 @@ function reportForm(form) {
   media.addEventListener("change", () => {
     const photo = Array.from(media.files).find((f) => f.type.startsWith("image/"));
     if (photo) { readPhotoPosition(photo); }
+  });
+  document.getElementById("gps-find").addEventListener("click", () => {
+    if (!navigator.geolocation) { status.textContent = "Máy không có GPS."; return; }
+    status.textContent = "Đang lấy vị trí GPS…";
+    navigator.geolocation.getCurrentPosition((position) => {
+      const here = L.latLng(position.coords.latitude, position.coords.longitude);
+      // The API knows a point the citizen gave, not how: the phone's fix is such a point.
+      place(here, "pin");
+      status.textContent += " (theo GPS của máy)";
+      map.setView(here, 15);
+    }, (err) => {
+      status.textContent = "Không lấy được vị trí GPS: " +
+        (err.code === 1 ? "bạn chưa cho phép dùng vị trí." : "hãy chấm trên bản đồ.");
+    }, { enableHighAccuracy: true, timeout: 20000, maximumAge: 60000 });
+  });
+  queueWhenOffline(form, { field, media, status, clearPlace });
+
+  function clearPlace() {
+    if (marker) { marker.remove(); marker = null; }
+    lon.value = "";
+    lat.value = "";
+    status.textContent = "Chưa chọn vị trí.";
+  }
+}
+
+// Without a connection, or on the worker's offline copy of this page, "Gửi" keeps the report
+// on the phone with its own Idempotency-Key; online, the form posts as it always did.
+function queueWhenOffline(form, { field, media, status, clearPlace }) {
+  const d = form.dataset;
+  const queue = outboxPanel(document.getElementById("outbox"), {
+    worker: d.workerUrl, session: d.sessionUrl, submitApi: d.submitApi, login: d.loginUrl,
+    form: form.getAttribute("action"),
+  });
+  form.addEventListener("submit", (event) => {
+    if (navigator.onLine && !d.shell) { return; }
+    event.preventDefault();
+    if (!field("lon").value || !field("lat").value) {
+      status.textContent = "Hãy chấm vị trí sự việc trên bản đồ (hoặc dùng GPS của máy).";
+      return;
+    }
+    // A new key for each draft: the offline copy of this page carries one key for all.
+    const { fields, files } = outboxDraft(new FormData(form));
+    queue(fields, files).then(() => {
+      for (const name of ["title", "description", "incident_at"]) { field(name).value = ""; }
+      for (const name of ["urgent", "private_result"]) { field(name).checked = false; }
+      field("urgent").dispatchEvent(new Event("change")); // hides the hotlines again
+      media.value = "";
+      clearPlace();
+      document.getElementById("outbox").scrollIntoView({ block: "nearest" });
+    }, () => {
+      status.textContent = "Không lưu được phản ánh trên máy (bộ nhớ đầy?). Hãy thử lại.";
+    });
   });
 }
 

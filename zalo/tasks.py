@@ -1,0 +1,10 @@
+"""Celery tasks: thin wrappers."""
+
+from celery import shared_task
+
+
+@shared_task(ignore_result=True)
+def zalo_conversations_idle_close_task() -> dict:
+    from zalo.services import conversations_idle_close
+
+    return conversations_idle_close()
