@@ -11,16 +11,6 @@ from reports.models import Transition
 Kind = AlertDelivery.Kind
 
 
-def _first_public_moment(event: Transition) -> bool:
-    """The event that first put the report in a public status (a report sent back to the IOC
-    and assigned again is not new a second time)."""
-    public = policy.PUBLIC_STATUSES
-    if event.to_status not in public or event.from_status in public:
-        return False
-    earlier = event.report.transitions.filter(pk__lt=event.pk, to_status__in=public)
-    return not earlier.exists()
-
-
 def event_kind(event: Transition) -> str | None:
     """`new`, `results` or None (nothing an alert tells of), on the report's state now: a
     report hidden since the event alerts nobody."""
@@ -30,4 +20,4 @@ def event_kind(event: Transition) -> str | None:
         result_id = (event.data or {}).get("result")
         public = policy.results_visible(user=AnonymousUser()).filter(pk=result_id)
         return Kind.RESULTS if result_id and public.exists() else None
-    return Kind.NEW if _first_public_moment(event) else None
+    return Kind.NEW if policy.transition_first_made_public(event) else None

@@ -55,9 +55,7 @@ def report_list_ioc_inbox(*, user) -> QuerySet[Report]:
     if not policy.user_is_ioc(user):
         return Report.objects.none()
     return (
-        Report.objects.filter(
-            Q(status__in=Report.IOC_INBOX_STATUSES) | (Q(is_overdue=True) & policy.OPEN_Q)
-        )
+        Report.objects.filter(policy.INBOX_STAGE_CODES[policy.INBOX_DEFAULT_STAGE].q)
         .select_related(*LIST_RELATED)
         .order_by("-urgent", "verify_due_at", "due_at", "created_at")
     )

@@ -85,14 +85,6 @@ def my_reports(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def ioc_inbox(request: HttpRequest) -> HttpResponse:
-    if not policy.user_is_ioc(request.user):
-        raise Http404
-    page = _page(request, selectors.report_list_ioc_inbox(user=request.user))
-    return render(request, "reports/list.html", {"page": page, "heading": "Hộp thư IOC"})
-
-
-@login_required
 def agency_queue(request: HttpRequest) -> HttpResponse:
     if not policy.user_is_officer(request.user):
         raise Http404

@@ -91,6 +91,7 @@ from reports.policy.visibility import (
     reports_visible,
     result_visible,
     timeline_visible,
+    transition_first_made_public,
     viewer_sees_internal,
     viewer_sees_thread,
 )
@@ -115,6 +116,7 @@ __all__ = [
     "agency_viewer",
     "drafts_visible",
     "reports_merge_targets",
+    "transition_first_made_public",
     "reports_resubmittable",
     "OPEN_STATUSES",
     "PUBLIC_STATUSES",

@@ -209,3 +209,14 @@ def followers_hear(report: Report) -> bool:
 
 def followers_hear_thread(report: Report) -> bool:
     return followers_hear(report) and not report.private_result
+
+
+def transition_first_made_public(transition) -> bool:
+    """Whether this event first put its report in a public status (a report sent back to the
+    IOC and assigned again is not new a second time)."""
+    if transition.to_status not in PUBLIC_STATUSES or transition.from_status in PUBLIC_STATUSES:
+        return False
+    earlier = transition.report.transitions.filter(
+        pk__lt=transition.pk, to_status__in=PUBLIC_STATUSES
+    )
+    return not earlier.exists()

@@ -10,6 +10,7 @@ from reports.services.common import report_lock, report_lock_for, transition_rec
 
 Status = Report.Status
 Action = Transition.Action
+HIDE_FIELDS = ["hidden", "hidden_reason", "hide_reviewed_at", "hide_reviewed_by", "updated_at"]
 
 
 @transaction.atomic
@@ -25,15 +26,7 @@ def report_hide(*, actor: User, report: Report, reason: str) -> Report:
     signed = policy.user_is_supervisor(actor)
     report.hide_reviewed_at = timezone.now() if signed else None
     report.hide_reviewed_by = actor if signed else None
-    report.save(
-        update_fields=[
-            "hidden",
-            "hidden_reason",
-            "hide_reviewed_at",
-            "hide_reviewed_by",
-            "updated_at",
-        ]
-    )
+    report.save(update_fields=HIDE_FIELDS)
     AuditLog.objects.create(actor=actor, action=AuditLog.Action.HIDE, report=report, reason=reason)
     transition_record(report=report, action=Action.HIDE, actor=actor, reason=reason, public=False)
     return report
@@ -49,15 +42,7 @@ def report_unhide(*, actor: User, report: Report, reason: str) -> Report:
     report.hidden_reason = ""
     report.hide_reviewed_at = None
     report.hide_reviewed_by = None
-    report.save(
-        update_fields=[
-            "hidden",
-            "hidden_reason",
-            "hide_reviewed_at",
-            "hide_reviewed_by",
-            "updated_at",
-        ]
-    )
+    report.save(update_fields=HIDE_FIELDS)
     AuditLog.objects.create(
         actor=actor, action=AuditLog.Action.UNHIDE, report=report, reason=reason
     )
