@@ -80,6 +80,8 @@ def test_the_list_shows_channel_text_and_photos_with_a_badge_in_few_queries(
     # The sender's e-mail address stays out of the page.
     assert "dan@example.test" not in html
     assert "reports/placepicker.js" in html and "<script>" not in html
+    # The category is suggested to the IOC from the draft's own text (escaped in the attribute).
+    assert "suggest/suggest.js" in html and 'data-suggest-text="' in html
 
 
 def test_a_drafts_photo_is_served_to_the_ioc_while_the_draft_is_open(client, ioc, category):

@@ -10,17 +10,13 @@ const MIN_CHARS = 4;
 // Enough words to decide; keeps the GET's URL well under proxies' header limits.
 const MAX_CHARS = 500;
 
-function categorySuggest(form, url) {
-  const field = (name) => form.querySelector("[name=" + name + "]");
-  const [category, title, description] = ["category", "title", "description"].map(field);
-  if (!category || !description) { return; }
+// The box of suggestions after `anchor`; a click selects one in `category`. Returns show().
+function suggestPanel(category, anchor, id) {
   const list = el("ul", { class: "suggest-list" });
-  const box = el("div", { class: "suggest hint", id: "category-suggest", hidden: true,
-    "aria-live": "polite" }, el("span", {}, "Lĩnh vực gợi ý (bấm để chọn): "), list);
-  (description.closest("p") || description).after(box);
-  const request = latestRequest();
-  let timer = null;
-  let asked = "";
+  const attributes = { class: "suggest hint", hidden: true, "aria-live": "polite" };
+  const box = el("div", id ? { ...attributes, id } : attributes,
+    el("span", {}, "Lĩnh vực gợi ý (bấm để chọn): "), list);
+  anchor.after(box);
 
   function choose(item, button) {
     category.value = item.code;
@@ -30,7 +26,7 @@ function categorySuggest(form, url) {
     button.setAttribute("aria-pressed", "true");
   }
 
-  function show(items) {
+  return function show(items) {
     list.replaceChildren(...items.map((item) => {
       const button = el("button", { type: "button", "data-code": item.code,
         "aria-pressed": String(category.value === item.code) }, item.name);
@@ -38,7 +34,18 @@ function categorySuggest(form, url) {
       return el("li", {}, button);
     }));
     box.hidden = items.length === 0;
-  }
+  };
+}
+
+// The citizen's form: suggestions follow the text as it is typed.
+function categorySuggest(form, url) {
+  const field = (name) => form.querySelector("[name=" + name + "]");
+  const [category, title, description] = ["category", "title", "description"].map(field);
+  if (!category || !description) { return; }
+  const show = suggestPanel(category, description.closest("p") || description, "category-suggest");
+  const request = latestRequest();
+  let timer = null;
+  let asked = "";
 
   function ask() {
     const parts = [title ? title.value.trim() : "", description.value.trim()];
@@ -55,6 +62,20 @@ function categorySuggest(form, url) {
   [title, description].forEach((input) => { if (input) { input.addEventListener("input", later); } });
 }
 
+// The IOC's forms (a draft to complete, a category to change): the report's own text, once.
+function fixedTextSuggest(form, url) {
+  const category = form.querySelector("[name=category]");
+  const text = (form.dataset.suggestText || "").trim().slice(0, MAX_CHARS);
+  if (!category || text.length < MIN_CHARS) { return; }
+  const show = suggestPanel(category, category.closest("p") || category);
+  latestRequest().fetch(url + "?" + new URLSearchParams({ text }), { onError: () => show([]) })
+    .then((data) => { if (data) { show(data.suggestions || []); } });
+}
+
 const script = document.querySelector("script[data-suggest-url]");
 const reportForm = document.getElementById("report-form");
 if (script && reportForm) { categorySuggest(reportForm, script.dataset.suggestUrl); }
+if (script) {
+  document.querySelectorAll("form[data-suggest-text]")
+    .forEach((form) => fixedTextSuggest(form, script.dataset.suggestUrl));
+}
