@@ -30,7 +30,7 @@ FILTER_FIELDS = (
 )
 
 
-def _choices() -> dict:
+def filter_choices() -> dict:
     served = settings.BOUNDARIES_SERVED_PROVINCES
     units = unit_list(province_code=served[0]) if len(served) == 1 else unit_list()
     units = units.select_related(None).filter(level__in=("commune", "district"))
@@ -45,7 +45,7 @@ def _choices() -> dict:
     }
 
 
-def _errors(filterset) -> list[tuple[str, str]]:
+def filter_errors(filterset) -> list[tuple[str, str]]:
     return [(field, " ".join(messages)) for field, messages in filterset.errors.items()]
 
 
@@ -66,7 +66,7 @@ def ioc_inbox(request: HttpRequest) -> HttpResponse:
     if filterset.is_valid():
         filtered = filterset.qs
     else:
-        errors.extend(_errors(filterset))
+        errors.extend(filter_errors(filterset))
         filtered = visible
     if query.search:
         filtered = inbox.report_search(filtered, text=query.search)
@@ -93,7 +93,7 @@ def ioc_inbox(request: HttpRequest) -> HttpResponse:
         "error_fields": {field for field, _ in errors},
         "page_query": urlencode({**kept, "tab": query.stage}),
         "filtered": any(k in kept for k in FILTER_FIELDS),
-        **_choices(),
+        **filter_choices(),
     }
     return render(request, "reports/inbox.html", context, status=400 if errors else 200)
 

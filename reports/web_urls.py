@@ -2,7 +2,15 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from reports import media_views, web_channels, web_citizen, web_drafts, web_inbox, web_views
+from reports import (
+    media_views,
+    web_channels,
+    web_citizen,
+    web_drafts,
+    web_inbox,
+    web_public,
+    web_views,
+)
 
 app_name = "reports-web"
 
@@ -16,6 +24,8 @@ urlpatterns = [
     ),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("phan-anh/gui/", web_views.submit, name="submit"),
+    path("phan-anh/", web_public.public_list, name="public-list"),
+    path("huong-dan/", web_public.help_page, name="help"),
     path("phan-anh/cua-toi/", web_views.my_reports, name="my-reports"),
     path("thong-bao/", web_citizen.notifications, name="notifications"),
     path("thong-bao/<int:pk>/da-doc/", web_citizen.notification_read, name="notification-read"),

@@ -120,6 +120,10 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
         context["suggestion"] = suggestion
         context["suggestion_token"] = suggestion_sign(report=report, suggestion=suggestion)
     context.update(case_page_context(user=request.user, report=report, actions=actions))
+    # Only a report the public may open is worth a link to pass on.
+    context["share_url"] = (
+        request.build_absolute_uri(request.path) if policy.report_is_public(report) else ""
+    )
     context["can_resubmit"] = (
         detail.is_reporter
         and policy.reports_resubmittable(user=request.user).filter(pk=report.pk).exists()
