@@ -5,16 +5,17 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from django.db.models import BooleanField, Count, OuterRef, QuerySet, Subquery
+from django.db.models import BooleanField, Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 
 from reports import policy, sql
 from reports.errors import ReportInvalid
-from reports.models import Report, Transition
+from reports.models import Extension, Report, Transition
 
 LIST_RELATED = ("category", "commune", "district", "current_agency")
 REFERENCE_RE = re.compile(r"^\s*(PA|SYN[a-z0-9]*)-\d{4}-\d+\s*$", re.IGNORECASE)
 SEARCH_MAX = 200
+EXTENSION_STAGE = "xin-gia-han"
 # Sort keys of the inbox; the first is the default.
 SORTS = {
     "han": ("Hạn sớm nhất", ("-urgent", "verify_due_at", "due_at", "created_at")),
@@ -76,6 +77,12 @@ def report_list_inbox(*, user, query: InboxQuery, filtered: QuerySet[Report]) ->
     if not policy.user_is_ioc(user):
         return Report.objects.none()
     reports = filtered.filter(policy.INBOX_STAGE_CODES[query.stage].q)
+    if query.stage == EXTENSION_STAGE:
+        # Decided from the list itself: each row carries its pending requests.
+        pending = Extension.objects.filter(state=Extension.State.PENDING).order_by("created_at")
+        reports = reports.prefetch_related(
+            Prefetch("extensions", queryset=pending, to_attr="pending_extensions")
+        )
     return reports.select_related(*LIST_RELATED).order_by(*SORTS[query.sort][1])
 
 

@@ -88,6 +88,7 @@ def ioc_inbox(request: HttpRequest) -> HttpResponse:
         "tabs": tabs,
         "query": query,
         "stage": policy.INBOX_STAGE_CODES[query.stage],
+        "extension_stage": query.stage == inbox.EXTENSION_STAGE,
         "values": request.GET,
         "errors": errors,
         "error_fields": {field for field, _ in errors},

@@ -173,6 +173,10 @@ def action(request: HttpRequest, reference: str, name: str) -> HttpResponse:
             messages.success(request, "Đã cập nhật.")
     except ReportError as exc:
         messages.error(request, exc.message)
+    # A form on a work list (the IOC's inbox) returns to it; only a path of this site.
+    back = request.POST.get("next", "")
+    if back.startswith("/") and not back.startswith("//"):
+        return redirect(back)
     return redirect("reports-web:detail", reference=reference)
 
 

@@ -164,3 +164,25 @@ def test_reply_without_a_rating_also_counts_as_disputed(client, ioc, desk, repor
     client.force_login(ioc)
     refs = _refs(client.get(reverse("reports-web:ioc-inbox"), {"tab": "khong-hai-long"}))
     assert refs == {desk["disputed"].reference, desk["published"].reference}
+
+
+def test_pending_extensions_are_decided_from_the_inbox_and_it_comes_back(client, ioc, desk):
+    client.force_login(ioc)
+    page = client.get(INBOX, {"tab": "xin-gia-han"})
+    html = page.content.decode()
+    assert "Cần vật tư" in html and "Không duyệt" in html
+    extension = Extension.objects.get()
+    response = client.post(
+        reverse("reports-web:action", args=[desk["extension"].reference, "extension-decide"]),
+        {"extension": extension.pk, "approve": "true", "next": INBOX + "?tab=xin-gia-han"},
+    )
+    assert response.status_code == 302 and response.url == INBOX + "?tab=xin-gia-han"
+    extension.refresh_from_db()
+    assert extension.state == Extension.State.APPROVED
+    assert _refs(client.get(INBOX, {"tab": "xin-gia-han"})) == set()
+    # Only a path of this site is followed.
+    response = client.post(
+        reverse("reports-web:action", args=[desk["extension"].reference, "extension-decide"]),
+        {"extension": extension.pk, "approve": "true", "next": "https://evil.test/"},
+    )
+    assert response.url == reverse("reports-web:detail", args=[desk["extension"].reference])
