@@ -7,7 +7,7 @@ import sys
 
 from django.conf import settings
 
-HEAVY = ("scipy", "geopandas", "pandas", "esda", "libpysal", "folium")
+HEAVY = ("scipy", "geopandas", "pandas", "esda", "libpysal", "folium", "sklearn", "joblib")
 PROBE = f"""
 import json, sys
 import django
