@@ -1,7 +1,7 @@
 # Two commands do all set-up on a fresh Debian 12 machine:
 #   make run   — install what is missing, start PostgreSQL/Redis, load boundaries, serve the portal
 #   make test  — the same set-up, then the whole test suite
-.PHONY: setup run demo test lint bench bench-maps bench-load prod prod-stop
+.PHONY: setup run demo test lint messages screenshots bench bench-maps bench-load prod prod-stop
 
 PY := .venv/bin/python
 # importlinter has no `python -m` entry point; --no-cache keeps the checkout clean.
@@ -33,7 +33,24 @@ test:
 	bash scripts/setup.sh --no-boundaries --browser --nginx
 	$(PY) -m ruff check .
 	$(LINT_IMPORTS)
+	$(PY) scripts/check_messages.py $(MESSAGES_CHECK)
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The slowest tests are listed at the end of every run: CI must stay under 30 minutes.
+PYTEST_ARGS ?= --durations=25
+# The English catalogue: `make test` fails on a missing, stale, untranslated or fuzzy msgid,
+# and on Vietnamese UI text written outside gettext (scripts/_messages_scan.py).
+MESSAGES_CHECK ?=
+# Regenerates locale/en/LC_MESSAGES/*.po from the code (then translate the new entries) and
+# compiles them.
+messages:
+	$(PY) scripts/check_messages.py --write
+
+# README's screenshots of the main pages, taken by the accessibility browser test.
+screenshots:
+	bash scripts/setup.sh --no-boundaries --browser
+	$(PY) -m pytest tests/a11y/test_pages.py -q -p no:cacheprovider
+	bash scripts/screenshots.sh
 
 lint:
 	$(PY) -m ruff check .

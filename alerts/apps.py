@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AlertsConfig(AppConfig):
     name = "alerts"
-    verbose_name = "Theo dõi khu vực"
+    verbose_name = _("Theo dõi khu vực")
 
     def ready(self) -> None:
         from alerts.delivery import (

@@ -71,7 +71,7 @@ class PublicReportsFeed(Feed):
     def item_description(self, item: Report) -> str:
         # Plain text (the feed escapes it): status, category and place.
         return " · ".join(
-            [Report.Status(item.status).label, item.category.name, item.commune.display_name]
+            [str(Report.Status(item.status).label), item.category.name, item.commune.display_name]
         )
 
     def item_link(self, item: Report) -> str:

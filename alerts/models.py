@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.gis.db import models
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 # A circle smaller than a street corner or wider than a former district is not an "area".
 RADIUS_MIN_M = 100
@@ -13,46 +14,48 @@ RADIUS_MAX_M = 10_000
 
 class AreaAlert(models.Model):
     class Kind(models.TextChoices):
-        COMMUNE = "commune", "Xã/phường"
-        DISTRICT = "district", "Huyện (cũ)"
-        CIRCLE = "circle", "Vùng tròn quanh một điểm"
+        COMMUNE = "commune", gettext_lazy("Xã/phường")
+        DISTRICT = "district", gettext_lazy("Huyện (cũ)")
+        CIRCLE = "circle", gettext_lazy("Vùng tròn quanh một điểm")
 
     class What(models.TextChoices):
-        NEW = "new", "Phản ánh mới được công khai"
-        RESULTS = "results", "Kết quả xử lý được công bố"
-        BOTH = "both", "Cả phản ánh mới và kết quả"
+        NEW = "new", gettext_lazy("Phản ánh mới được công khai")
+        RESULTS = "results", gettext_lazy("Kết quả xử lý được công bố")
+        BOTH = "both", gettext_lazy("Cả phản ánh mới và kết quả")
 
     class Channel(models.TextChoices):
-        IN_APP = "in_app", "Thông báo trên cổng"
-        EMAIL = "email", "Thư điện tử"
+        IN_APP = "in_app", gettext_lazy("Thông báo trên cổng")
+        EMAIL = "email", gettext_lazy("Thư điện tử")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="area_alerts"
     )
-    kind = models.CharField("loại khu vực", max_length=10, choices=Kind.choices)
+    kind = models.CharField(gettext_lazy("loại khu vực"), max_length=10, choices=Kind.choices)
     unit = models.ForeignKey(
         "boundaries.AdminUnit",
         on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="xã/phường hoặc huyện (cũ)",
+        verbose_name=gettext_lazy("xã/phường hoặc huyện (cũ)"),
     )
     # Geography, so that ST_DWithin measures metres and the GiST index Django creates serves it.
-    point = models.PointField("tâm", srid=4326, geography=True, null=True, blank=True)
-    radius_m = models.PositiveIntegerField("bán kính (m)", null=True, blank=True)
-    what = models.CharField("nhận tin về", max_length=10, choices=What.choices, default=What.BOTH)
+    point = models.PointField(gettext_lazy("tâm"), srid=4326, geography=True, null=True, blank=True)
+    radius_m = models.PositiveIntegerField(gettext_lazy("bán kính (m)"), null=True, blank=True)
+    what = models.CharField(
+        gettext_lazy("nhận tin về"), max_length=10, choices=What.choices, default=What.BOTH
+    )
     channel = models.CharField(
-        "kênh nhận", max_length=10, choices=Channel.choices, default=Channel.IN_APP
+        gettext_lazy("kênh nhận"), max_length=10, choices=Channel.choices, default=Channel.IN_APP
     )
     # Alerts are made by signed-in users only, so they are confirmed when made; an unsubscribe
     # link switches one off (kept, so that the link answers the same when clicked again).
-    active = models.BooleanField("đang bật", default=True)
+    active = models.BooleanField(gettext_lazy("đang bật"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "theo dõi khu vực"
-        verbose_name_plural = "theo dõi khu vực"
+        verbose_name = gettext_lazy("theo dõi khu vực")
+        verbose_name_plural = gettext_lazy("theo dõi khu vực")
         ordering = ["-created_at", "-id"]
         indexes = [
             # The matching query probes alerts by the report's commune and former district.
@@ -100,8 +103,8 @@ class AlertDelivery(models.Model):
     and a user whose several alerts match hears once."""
 
     class Kind(models.TextChoices):
-        NEW = "new", "Phản ánh mới"
-        RESULTS = "results", "Kết quả"
+        NEW = "new", gettext_lazy("Phản ánh mới")
+        RESULTS = "results", gettext_lazy("Kết quả")
 
     alert = models.ForeignKey(AreaAlert, on_delete=models.CASCADE, related_name="deliveries")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -111,8 +114,8 @@ class AlertDelivery(models.Model):
     emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = "tin theo dõi khu vực đã gửi"
-        verbose_name_plural = "tin theo dõi khu vực đã gửi"
+        verbose_name = gettext_lazy("tin theo dõi khu vực đã gửi")
+        verbose_name_plural = gettext_lazy("tin theo dõi khu vực đã gửi")
         constraints = [
             models.UniqueConstraint(fields=["user", "transition"], name="alert_once_per_event")
         ]

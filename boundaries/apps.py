@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class BoundariesConfig(AppConfig):
     name = "boundaries"
-    verbose_name = "Ranh giới hành chính"
+    verbose_name = _("Ranh giới hành chính")

@@ -1,19 +1,20 @@
 from django.contrib.gis.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Edition(models.Model):
     """A published set of boundaries valid over a period (MapIt's "generation")."""
 
-    slug = models.SlugField("mã phiên bản", max_length=40, unique=True)
-    name = models.CharField("tên", max_length=200)
-    valid_from = models.DateField("hiệu lực từ")
-    valid_to = models.DateField("hiệu lực đến", null=True, blank=True)
-    source = models.TextField("nguồn dữ liệu", blank=True)
+    slug = models.SlugField(_("mã phiên bản"), max_length=40, unique=True)
+    name = models.CharField(_("tên"), max_length=200)
+    valid_from = models.DateField(_("hiệu lực từ"))
+    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+    source = models.TextField(_("nguồn dữ liệu"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "phiên bản ranh giới"
-        verbose_name_plural = "phiên bản ranh giới"
+        verbose_name = _("phiên bản ranh giới")
+        verbose_name_plural = _("phiên bản ranh giới")
         ordering = ["-valid_from"]
         constraints = [
             models.CheckConstraint(
@@ -29,29 +30,29 @@ class Edition(models.Model):
 
 class AdminUnit(models.Model):
     class Level(models.TextChoices):
-        PROVINCE = "province", "Tỉnh/thành phố"
-        DISTRICT = "district", "Cấp huyện (cũ)"
-        COMMUNE = "commune", "Xã/phường/đặc khu"
+        PROVINCE = "province", _("Tỉnh/thành phố")
+        DISTRICT = "district", _("Cấp huyện (cũ)")
+        COMMUNE = "commune", _("Xã/phường/đặc khu")
 
     edition = models.ForeignKey(Edition, on_delete=models.PROTECT, related_name="units")
-    level = models.CharField("cấp", max_length=10, choices=Level.choices)
-    code = models.CharField("mã", max_length=10)
-    name = models.CharField("tên", max_length=200)
-    full_name = models.CharField("tên đầy đủ", max_length=250)
-    unit_type = models.CharField("loại đơn vị", max_length=30)
-    name_en = models.CharField("tên tiếng Anh", max_length=200, blank=True)
-    province_code = models.CharField("mã tỉnh", max_length=4, db_index=True)
+    level = models.CharField(_("cấp"), max_length=10, choices=Level.choices)
+    code = models.CharField(_("mã"), max_length=10)
+    name = models.CharField(_("tên"), max_length=200)
+    full_name = models.CharField(_("tên đầy đủ"), max_length=250)
+    unit_type = models.CharField(_("loại đơn vị"), max_length=30)
+    name_en = models.CharField(_("tên tiếng Anh"), max_length=200, blank=True)
+    province_code = models.CharField(_("mã tỉnh"), max_length=4, db_index=True)
     parent = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
     )
     # Former districts stopped being administrations on 2025-06-30 but remain service areas.
-    administration_ended = models.DateField("hết là cấp hành chính", null=True, blank=True)
-    area_km2 = models.FloatField("diện tích (km²)")
+    administration_ended = models.DateField(_("hết là cấp hành chính"), null=True, blank=True)
+    area_km2 = models.FloatField(_("diện tích (km²)"))
     geom = models.MultiPolygonField(srid=4326)
 
     class Meta:
-        verbose_name = "đơn vị hành chính"
-        verbose_name_plural = "đơn vị hành chính"
+        verbose_name = _("đơn vị hành chính")
+        verbose_name_plural = _("đơn vị hành chính")
         ordering = ["edition", "level", "code"]
         constraints = [
             models.UniqueConstraint(
@@ -68,7 +69,9 @@ class AdminUnit(models.Model):
 
     @property
     def display_name(self) -> str:
-        return f"{self.full_name} (cũ)" if self.is_former else self.full_name
+        if self.is_former:
+            return _("%(name)s (cũ)") % {"name": self.full_name}
+        return self.full_name
 
 
 class AdminUnitPart(models.Model):
@@ -86,6 +89,6 @@ class AdminUnitPart(models.Model):
     geom = models.PolygonField(srid=4326)
 
     class Meta:
-        verbose_name = "mảnh ranh giới (chia nhỏ)"
-        verbose_name_plural = "mảnh ranh giới (chia nhỏ)"
+        verbose_name = _("mảnh ranh giới (chia nhỏ)")
+        verbose_name_plural = _("mảnh ranh giới (chia nhỏ)")
         indexes = [models.Index(fields=["edition", "level", "province_code"])]

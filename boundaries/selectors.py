@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import connections, router
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from boundaries.index import NO_EDITION, OUTSIDE, Contains, Sliver, index_locate
 from boundaries.models import AdminUnit, Edition
@@ -130,11 +131,14 @@ def edition_at(*, at: date | None = None) -> Edition | None:
 
 
 def _no_edition(at: date) -> LocateError:
-    return LocateError(f"Không có bộ ranh giới hành chính nào có hiệu lực vào ngày {at:%d/%m/%Y}.")
+    return LocateError(
+        _("Không có bộ ranh giới hành chính nào có hiệu lực vào ngày %(day)s.")
+        % {"day": f"{at:%d/%m/%Y}"}
+    )
 
 
 def _outside() -> LocateError:
-    return LocateError("Vị trí nằm ngoài địa bàn tiếp nhận phản ánh.")
+    return LocateError(_("Vị trí nằm ngoài địa bàn tiếp nhận phản ánh."))
 
 
 def commune_locate(*, lon: float, lat: float, at: date | None = None) -> Location:
@@ -191,8 +195,11 @@ def commune_locate_postgis(
             row = _fetchone(HIERARCHY_OF_UNIT_SQL, {"unit": nearest[0]})
             return _location(row, method="nearest", distance_m=round(float(nearest[1]), 1))
         raise LocateError(
-            "Vị trí nằm trong đường bao của tỉnh nhưng cách mọi xã/phường hơn "
-            f"{tolerance:.0f} m; hãy chọn lại vị trí."
+            _(
+                "Vị trí nằm trong đường bao của tỉnh nhưng cách mọi xã/phường hơn "
+                "%(metres)s m; hãy chọn lại vị trí."
+            )
+            % {"metres": f"{tolerance:.0f}"}
         )
     if province_row is not None:
         province = AdminUnit.objects.get(pk=province_row[0])
@@ -200,7 +207,9 @@ def commune_locate_postgis(
             province.pk, province.code, province.name, province.full_name, province.unit_type
         )
         raise LocateError(
-            f"Vị trí thuộc {province.full_name}, nằm ngoài địa bàn tiếp nhận phản ánh.", ref
+            _("Vị trí thuộc %(province)s, nằm ngoài địa bàn tiếp nhận phản ánh.")
+            % {"province": province.full_name},
+            ref,
         )
     raise _outside()
 

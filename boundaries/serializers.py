@@ -1,6 +1,8 @@
 import math
 from functools import lru_cache
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
 from rest_framework_gis.fields import GeometryField
@@ -12,20 +14,20 @@ from boundaries.models import AdminUnit
 def finite_number(value: float, field: str) -> float:
     if not math.isfinite(value):
         raise serializers.ValidationError(
-            f"{field} phải là một số hữu hạn (không phải NaN/vô cực)."
+            gettext("%(field)s phải là một số hữu hạn (không phải NaN/vô cực).") % {"field": field}
         )
     return value
 
 
 NUMBER_ERRORS = {
-    "required": "bắt buộc phải có.",
-    "null": "bắt buộc phải có.",
-    "invalid": "phải là một số.",
-    "max_value": "phải nhỏ hơn hoặc bằng {max_value}.",
-    "min_value": "phải lớn hơn hoặc bằng {min_value}.",
-    "max_string_length": "quá dài.",
+    "required": _("bắt buộc phải có."),
+    "null": _("bắt buộc phải có."),
+    "invalid": _("phải là một số."),
+    "max_value": _("phải nhỏ hơn hoặc bằng {max_value}."),
+    "min_value": _("phải lớn hơn hoặc bằng {min_value}."),
+    "max_string_length": _("quá dài."),
 }
-DATE_ERRORS = {"invalid": "phải là ngày dạng YYYY-MM-DD."}
+DATE_ERRORS = {"invalid": _("phải là ngày dạng YYYY-MM-DD.")}
 
 
 class CoordinatesSerializer(serializers.Serializer):
@@ -178,7 +180,7 @@ class BoundaryQuerySerializer(serializers.Serializer):
         choices=AdminUnit.Level.values,
         required=False,
         error_messages={
-            "invalid_choice": '"{input}" không hợp lệ: province, district hoặc commune.'
+            "invalid_choice": _('"{input}" không hợp lệ: province, district hoặc commune.')
         },
     )
     edition = serializers.SlugField(required=False)
@@ -186,10 +188,12 @@ class BoundaryQuerySerializer(serializers.Serializer):
         required=False, input_formats=["%Y-%m-%d"], error_messages=DATE_ERRORS
     )
     province = serializers.RegexField(
-        r"^\d{2}$", required=False, error_messages={"invalid": "phải là mã tỉnh 2 chữ số."}
+        r"^\d{2}$", required=False, error_messages={"invalid": _("phải là mã tỉnh 2 chữ số.")}
     )
     parent = serializers.RegexField(
-        r"^\d{2,5}$", required=False, error_messages={"invalid": "phải là mã đơn vị (2–5 chữ số)."}
+        r"^\d{2,5}$",
+        required=False,
+        error_messages={"invalid": _("phải là mã đơn vị (2–5 chữ số).")},
     )
     simplify = serializers.FloatField(
         required=False, min_value=0, max_value=10_000, error_messages=NUMBER_ERRORS

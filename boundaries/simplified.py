@@ -14,6 +14,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -99,15 +100,15 @@ def boundary_simplified_collection(
     return Collection(body=body, etag=f'"{etag}"')
 
 
-BBOX_ERROR = "phải là 4 số west,south,east,north (độ WGS 84), west < east, south < north."
+BBOX_ERROR = _("phải là 4 số west,south,east,north (độ WGS 84), west < east, south < north.")
 
 
 class SimplifiedQuerySerializer(serializers.Serializer):
     level = serializers.ChoiceField(
         choices=AdminUnit.Level.values,
         error_messages={
-            "required": "bắt buộc phải có.",
-            "invalid_choice": '"{input}" không hợp lệ: province, district hoặc commune.',
+            "required": _("bắt buộc phải có."),
+            "invalid_choice": _('"{input}" không hợp lệ: province, district hoặc commune.'),
         },
     )
     zoom = serializers.IntegerField(min_value=0, max_value=22, error_messages=NUMBER_ERRORS)
@@ -117,7 +118,7 @@ class SimplifiedQuerySerializer(serializers.Serializer):
         required=False, input_formats=["%Y-%m-%d"], error_messages=DATE_ERRORS
     )
     province = serializers.RegexField(
-        r"^\d{2}$", required=False, error_messages={"invalid": "phải là mã tỉnh 2 chữ số."}
+        r"^\d{2}$", required=False, error_messages={"invalid": _("phải là mã tỉnh 2 chữ số.")}
     )
 
     def validate_bbox(self, value: str) -> tuple[float, float, float, float]:

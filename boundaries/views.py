@@ -2,6 +2,7 @@ import functools
 
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
 from rest_framework.exceptions import NotFound
@@ -145,5 +146,7 @@ class BoundaryDetailView(BoundaryQueryMixin, generics.RetrieveAPIView):
     def get_object(self):
         unit = self.get_queryset().filter(code=self.kwargs["code"]).first()
         if unit is None:
-            raise NotFound(f"Không có đơn vị hành chính mã {self.kwargs['code']}.")
+            raise NotFound(
+                _("Không có đơn vị hành chính mã %(code)s.") % {"code": self.kwargs["code"]}
+            )
         return unit

@@ -35,10 +35,15 @@ DEMO_ROLES = (
     ("demo-tinhnguyen", Role.VOLUNTEER, "gửi hộ người dân"),
     ("demo-ioc", Role.IOC_OPERATOR, "tiếp nhận, chuyển xử lý, duyệt kết quả"),
     ("demo-canbo", Role.AGENCY_OFFICER, "xử lý phản ánh của cơ quan"),
+    ("demo-truongdonvi", Role.AGENCY_OFFICER, "phân công cán bộ, khối lượng việc"),
     ("demo-giamsat", Role.SUPERVISOR, "giám sát, duyệt ẩn phản ánh"),
     ("demo-quyhoach", Role.PLANNER, "bản đồ nhiệt, điểm nóng, thống kê"),
     ("demo-quantri", Role.ADMIN, "trang quản trị"),
 )
+
+
+# The demo officer who heads the unit (assigns the agency's cases to its officers).
+UNIT_HEAD_USERNAME = "demo-truongdonvi"
 
 
 def demo_refuse_in_production() -> None:
@@ -80,6 +85,7 @@ def demo_accounts_reset() -> list[DemoAccount]:
             user.role = role
             user.full_name = f"Tài khoản mẫu ({Role(role).label})"
             user.agency = officer_agency
+            user.unit_head = username == UNIT_HEAD_USERNAME
             user.is_staff = user.is_superuser = role == Role.ADMIN
             user.set_password(password)
             user.save()

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ForwardingConfig(AppConfig):
     name = "forwarding"
-    verbose_name = "Chuyển tiếp sang hệ thống của cơ quan"
+    verbose_name = _("Chuyển tiếp sang hệ thống của cơ quan")
 
     def ready(self) -> None:
         from forwarding.services import FORWARDING_TOPIC, delivery_send

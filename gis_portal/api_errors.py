@@ -13,6 +13,8 @@ from collections.abc import Callable
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import InterfaceError, OperationalError
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
@@ -23,7 +25,7 @@ logger = logging.getLogger(__name__)
 # A restarted or failed-over PostgreSQL is back within seconds; a client retrying the same
 # Idempotency-Key then gets the report its first try filed, or files it.
 DATABASE_RETRY_SECONDS = 5
-DATABASE_UNAVAILABLE_MESSAGE = (
+DATABASE_UNAVAILABLE_MESSAGE = gettext_lazy(
     "Hệ thống tạm thời không truy cập được cơ sở dữ liệu. Hãy thử lại sau ít giây."
 )
 
@@ -56,7 +58,7 @@ def _domain_error(exc: Exception) -> tuple[int, str, str, dict, dict] | None:
 
 def _framework_error(exc: Exception) -> tuple[int, str, str, dict, dict] | None:
     if isinstance(exc, Http404):
-        exc = exceptions.NotFound("Không tìm thấy.")
+        exc = exceptions.NotFound(_("Không tìm thấy."))
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
     if not isinstance(exc, exceptions.APIException):

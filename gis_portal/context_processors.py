@@ -1,5 +1,6 @@
 from django.conf import settings
 
+from gis_portal.i18n import catalogue_version
 from reports import policy
 from reports.selectors import notification_count_unread
 from reports.selectors_channels import draft_count_open
@@ -11,6 +12,8 @@ def portal(request) -> dict:
     user = getattr(request, "user", None)
     return {
         "portal_data_credit": settings.DATA_CREDIT,
+        # The JavaScript catalogue's URL carries it (base.html): cached until it changes.
+        "portal_catalogue_version": catalogue_version(),
         "portal_menu": {
             "ioc": policy.user_is_ioc(user),
             "supervisor": policy.user_is_supervisor(user),

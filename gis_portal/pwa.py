@@ -14,10 +14,12 @@ from django.shortcuts import render
 from django.template.loader import get_template, render_to_string
 from django.templatetags.static import static
 from django.urls import path, reverse
+from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from gis_portal.i18n import catalogue_version
 from gis_portal.pwa_icons import ICON_SIZES, THEME_COLOUR
 from reports.forms import ReportForm
 from reports.web_views import HOTLINES
@@ -32,8 +34,14 @@ SHELL_STATIC = (
     "vendor/leaflet/leaflet.js",
     "reports/submit.js",
     "reports/map.js",
+    "reports/steps.js",
+    "reports/summary.js",
+    "reports/draft.js",
+    "reports/photos.js",
+    "reports/choices.js",
     "mapcore/core.js",
     "mapcore/dom.js",
+    "mapcore/i18n.js",
     "mapcore/net.js",
     "mapcore/map.js",
     "mapcore/popup.js",
@@ -64,6 +72,11 @@ def _config() -> dict:
         + [f"{plain}vendor/leaflet/images/{name}" for name in LEAFLET_IMAGES],
         # Public data, refreshed from the network whenever there is one.
         "data": [reverse("category-list"), _boundaries_url()],
+        # The JavaScript catalogues (versioned URLs, as base.html loads them): the offline
+        # form's scripts still find their text.
+        "catalogue": [
+            reverse("jsi18n", args=[code, catalogue_version()]) for code, _n in settings.LANGUAGES
+        ],
     }
 
 
@@ -118,7 +131,7 @@ def manifest(request: HttpRequest) -> HttpResponse:
         "description": _(
             "Gửi phản ánh hiện trường tới chính quyền tỉnh Điện Biên, cả khi mất mạng."
         ),
-        "lang": "vi",
+        "lang": translation.get_language(),
         "dir": "ltr",
         "start_url": reverse("reports-web:submit"),
         "scope": "/",

@@ -10,6 +10,8 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_login_failed
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import parsers, renderers, serializers, status
 from rest_framework.permissions import IsAuthenticated
@@ -49,6 +51,15 @@ def lockout_seconds() -> int:
     return int(settings.AXES_COOLOFF_TIME.total_seconds())
 
 
+def lockout_message() -> str:
+    """django-axes' lockout text, in the reader's language (axes itself shows it nowhere:
+    both its answers are ours)."""
+    return gettext(
+        "Đăng nhập sai quá nhiều lần: tài khoản này tạm bị khóa đăng nhập từ địa chỉ của bạn "
+        "trong %(minutes)s phút. Hãy thử lại sau, hoặc liên hệ Trung tâm IOC nếu quên mật khẩu."
+    ) % {"minutes": f"{settings.AXES_COOLOFF_TIME.total_seconds() / 60:g}"}
+
+
 class SignInLocked(Exception):
     """The token endpoint's lockout, answered by the portal's exception handler."""
 
@@ -56,14 +67,14 @@ class SignInLocked(Exception):
     field = "non_field_errors"
 
     def __init__(self):
-        self.message = settings.AXES_COOLOFF_MESSAGE
+        self.message = lockout_message()
         self.headers = {"Retry-After": str(lockout_seconds())}
         super().__init__(self.message)
 
 
 def lockout_response(request: HttpRequest, original_response=None, credentials=None):
     """What a locked-out web or admin sign-in sees (429 with Retry-After; JSON for scripts)."""
-    message = settings.AXES_COOLOFF_MESSAGE
+    message = lockout_message()
     if request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", ""):
         response = JsonResponse({"error": message, "field": "non_field_errors"}, status=429)
     else:
@@ -84,23 +95,23 @@ class TwoFactorThrottled(Exception):
         super().__init__(message)
 
 
-OTP_MISSING_MESSAGE = (
+OTP_MISSING_MESSAGE = _(
     "Tài khoản này cần xác thực hai lớp: gửi kèm mã 6 chữ số từ ứng dụng xác thực."
 )
-OTP_NOT_ENROLLED_MESSAGE = (
+OTP_NOT_ENROLLED_MESSAGE = _(
     "Tài khoản này cần xác thực hai lớp nhưng chưa thiết lập ứng dụng xác thực: hãy đăng nhập "
     "trang web một lần để thiết lập."
 )
 
 
 class TokenLoginSerializer(serializers.Serializer):
-    username = serializers.CharField(label="Tên đăng nhập", max_length=USERNAME_MAX)
+    username = serializers.CharField(label=_("Tên đăng nhập"), max_length=USERNAME_MAX)
     password = serializers.CharField(
-        label="Mật khẩu", max_length=128, trim_whitespace=False, write_only=True
+        label=_("Mật khẩu"), max_length=128, trim_whitespace=False, write_only=True
     )
     otp = serializers.CharField(
-        label="Mã xác thực hai lớp",
-        help_text="Bắt buộc với tài khoản IOC, giám sát và quản trị: 6 chữ số từ ứng dụng.",
+        label=_("Mã xác thực hai lớp"),
+        help_text=_("Bắt buộc với tài khoản IOC, giám sát và quản trị: 6 chữ số từ ứng dụng."),
         max_length=10,
         required=False,
         allow_blank=True,
@@ -115,7 +126,7 @@ class TokenLoginSerializer(serializers.Serializer):
             raise SignInLocked()
         if user is None:
             raise serializers.ValidationError(
-                "Tên đăng nhập hoặc mật khẩu không đúng.", code="authorization"
+                _("Tên đăng nhập hoặc mật khẩu không đúng."), code="authorization"
             )
         if user_needs_two_factor(user):
             self._second_factor(request, user, attrs)

@@ -7,6 +7,7 @@ are never limited. If Redis cannot be reached the limit fails closed for everyon
 
 import math
 
+from django.utils.translation import gettext_lazy, ngettext
 from redis.exceptions import RedisError
 from rest_framework.throttling import BaseThrottle, ScopedRateThrottle
 
@@ -22,8 +23,18 @@ class RequestLimited(Exception):
     def __init__(self, wait_seconds: float):
         self.wait_seconds = max(1, math.ceil(wait_seconds))
         minutes = math.ceil(self.wait_seconds / 60)
-        when = f"{minutes} phút" if self.wait_seconds >= 60 else f"{self.wait_seconds} giây"
-        self.message = f"Bạn đã gửi quá nhiều yêu cầu loại này. Hãy thử lại sau {when}."
+        if self.wait_seconds >= 60:
+            self.message = ngettext(
+                "Bạn đã gửi quá nhiều yêu cầu loại này. Hãy thử lại sau %(n)s phút.",
+                "Bạn đã gửi quá nhiều yêu cầu loại này. Hãy thử lại sau %(n)s phút.",
+                minutes,
+            ) % {"n": minutes}
+        else:
+            self.message = ngettext(
+                "Bạn đã gửi quá nhiều yêu cầu loại này. Hãy thử lại sau %(n)s giây.",
+                "Bạn đã gửi quá nhiều yêu cầu loại này. Hãy thử lại sau %(n)s giây.",
+                self.wait_seconds,
+            ) % {"n": self.wait_seconds}
         self.headers = {"Retry-After": str(self.wait_seconds)}
         super().__init__(self.message)
 
@@ -33,7 +44,9 @@ class LimitsUnavailable(Exception):
 
     status_code = 503
     field = "non_field_errors"
-    message = "Hệ thống tạm thời không kiểm soát được lưu lượng. Hãy thử lại sau ít phút."
+    message = gettext_lazy(
+        "Hệ thống tạm thời không kiểm soát được lưu lượng. Hãy thử lại sau ít phút."
+    )
     headers = {"Retry-After": str(UNAVAILABLE_RETRY_SECONDS)}
 
 

@@ -39,6 +39,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", api_docs, name="api-docs"),
     path("", include("gis_portal.pwa")),  # /sw.js, /manifest.webmanifest: the phone app
+    path("i18n/", include("django.conf.urls.i18n")),  # set_language: the header's switcher
+    path("", include("gis_portal.i18n")),  # /jsi18n/<language>/<version>.js
     path("", include("reports.web_urls")),
     path("", include("gis_portal.accounts.urls")),
     path("", include("privacy.urls")),

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class MailinConfig(AppConfig):
     name = "mailin"
-    verbose_name = "Phản ánh qua thư điện tử"
+    verbose_name = _("Phản ánh qua thư điện tử")
 
     def ready(self) -> None:
         from mailin.services.replies import (

@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class MailboxCursor(models.Model):
@@ -11,8 +12,8 @@ class MailboxCursor(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = "hộp thư đã đọc"
-        verbose_name_plural = "hộp thư đã đọc"
+        verbose_name = _("hộp thư đã đọc")
+        verbose_name_plural = _("hộp thư đã đọc")
 
     def __str__(self) -> str:
         return f"{self.mailbox} (UID {self.last_uid})"
@@ -23,10 +24,10 @@ class MailReply(models.Model):
     or the event that answers it is delivered. The address is kept only until it is sent."""
 
     class Kind(models.TextChoices):
-        RECEIPT = "receipt", "Đã nhận, chờ bổ sung"
-        FILED = "filed", "Đã thành phản ánh"
-        ERROR = "error", "Cần gửi lại"
-        DISCARDED = "discarded", "Không tiếp nhận"
+        RECEIPT = "receipt", _("Đã nhận, chờ bổ sung")
+        FILED = "filed", _("Đã thành phản ánh")
+        ERROR = "error", _("Cần gửi lại")
+        DISCARDED = "discarded", _("Không tiếp nhận")
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
     # The Message-ID of the mail answered (ReportDraft.external_id when it made a draft).
@@ -48,8 +49,8 @@ class MailReply(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = "thư trả lời tự động"
-        verbose_name_plural = "thư trả lời tự động"
+        verbose_name = _("thư trả lời tự động")
+        verbose_name_plural = _("thư trả lời tự động")
         constraints = [
             models.UniqueConstraint(
                 fields=["in_reply_to", "kind"], name="mailin_one_reply_per_kind"

@@ -2,6 +2,7 @@
 
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
@@ -25,7 +26,10 @@ class HtmlReportView(AnalystMixin, APIView):
     @extend_schema(
         parameters=[
             OpenApiParameter(
-                "unit", str, required=True, description="mã xã/phường (5 số) hoặc huyện cũ (3 số)"
+                "unit",
+                str,
+                required=True,
+                description=gettext_lazy("mã xã/phường (5 số) hoặc huyện cũ (3 số)"),
             ),
             MapFilterSerializer,
         ],

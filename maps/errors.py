@@ -1,6 +1,8 @@
 """Maps' domain errors. gis_portal.api_errors turns them into {"error": message, "field": field}
 with their status code; management commands show the reason alone."""
 
+from django.utils.translation import gettext as _
+
 
 def thousands(n: int) -> str:
     """12.345: the Vietnamese thousands separator."""
@@ -53,10 +55,13 @@ class ExportTooLarge(MapError):
 
     def __init__(self, *, count: int, limit: int):
         super().__init__(
-            f"Bản xuất có {thousands(count)} phản ánh, vượt giới hạn {thousands(limit)} phản ánh "
-            "mỗi lần xuất. Hãy thu hẹp bộ lọc: khoảng thời gian (date_from, date_to), xã/phường "
-            "(commune), huyện cũ (district), lĩnh vực (category), trạng thái (status) hoặc vùng "
-            "bản đồ (bbox)."
+            _(
+                "Bản xuất có %(count)s phản ánh, vượt giới hạn %(limit)s phản ánh "
+                "mỗi lần xuất. Hãy thu hẹp bộ lọc: khoảng thời gian (date_from, date_to), "
+                "xã/phường (commune), huyện cũ (district), lĩnh vực (category), trạng thái "
+                "(status) hoặc vùng bản đồ (bbox)."
+            )
+            % {"count": thousands(count), "limit": thousands(limit)}
         )
         self.extra = {"count": count, "limit": limit, "narrow": list(self.NARROWING)}
 
@@ -81,9 +86,12 @@ class AnalysisTimeout(MapError):
 
     def __init__(self, *, budget_ms: int):
         super().__init__(
-            f"Phân tích vượt quá thời gian cho phép ({thousands(budget_ms)} ms) và đã được dừng. "
-            "Hãy dùng ô lớn hơn (cell), thu hẹp vùng bản đồ (bbox), khoảng thời gian (date_from, "
-            "date_to) hoặc đơn vị (commune, district), hoặc thử lại sau ít phút."
+            _(
+                "Phân tích vượt quá thời gian cho phép (%(budget)s ms) và đã được dừng. "
+                "Hãy dùng ô lớn hơn (cell), thu hẹp vùng bản đồ (bbox), khoảng thời gian "
+                "(date_from, date_to) hoặc đơn vị (commune, district), hoặc thử lại sau ít phút."
+            )
+            % {"budget": thousands(budget_ms)}
         )
         self.extra = {"budget_ms": budget_ms, "narrow": list(ANALYSIS_NARROWING)}
         self.headers = {"Retry-After": str(self.RETRY_SECONDS)}
@@ -98,13 +106,18 @@ class AnalysisTooBroad(MapError):
     def __init__(self, *, field: str, limit: int, by_category: bool = True):
         self.field = field
         summary = (
-            "không lọc, hoặc chỉ lọc theo lĩnh vực (category)," if by_category else ("không lọc,")
+            _("không lọc, hoặc chỉ lọc theo lĩnh vực (category),")
+            if by_category
+            else _("không lọc,")
         )
         super().__init__(
-            f"với bộ lọc này lớp phân tích phải tính trực tiếp trên hơn {thousands(limit)} phản "
-            "ánh, vượt giới hạn. Hãy thu hẹp vùng bản đồ (bbox), khoảng thời gian (date_from, "
-            f"date_to) hoặc đơn vị (commune, district); {summary} thì lớp đọc bảng tổng hợp và "
-            "không bị giới hạn này."
+            _(
+                "với bộ lọc này lớp phân tích phải tính trực tiếp trên hơn %(limit)s phản "
+                "ánh, vượt giới hạn. Hãy thu hẹp vùng bản đồ (bbox), khoảng thời gian "
+                "(date_from, date_to) hoặc đơn vị (commune, district); %(summary)s thì lớp đọc "
+                "bảng tổng hợp và không bị giới hạn này."
+            )
+            % {"limit": thousands(limit), "summary": summary}
         )
         self.extra = {"limit": limit, "narrow": list(ANALYSIS_NARROWING)}
 
@@ -118,9 +131,11 @@ class AnalysisSummaryStale(MapError):
 
     def __init__(self):
         super().__init__(
-            "Bảng tổng hợp bản đồ chưa được cập nhật nên chưa vẽ được lớp phân tích trên toàn "
-            "bộ phản ánh. Hãy thử lại sau ít phút, hoặc thu hẹp vùng bản đồ (bbox), khoảng "
-            "thời gian (date_from, date_to) hay đơn vị (commune, district)."
+            _(
+                "Bảng tổng hợp bản đồ chưa được cập nhật nên chưa vẽ được lớp phân tích trên toàn "
+                "bộ phản ánh. Hãy thử lại sau ít phút, hoặc thu hẹp vùng bản đồ (bbox), khoảng "
+                "thời gian (date_from, date_to) hay đơn vị (commune, district)."
+            )
         )
         self.extra = {"narrow": list(ANALYSIS_NARROWING)}
         self.headers = {"Retry-After": str(self.RETRY_SECONDS)}

@@ -1,5 +1,8 @@
 """Query-string filters shared by every map layer and export, validated with clear messages."""
 
+from django.utils.functional import lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from maps import hexgrid
@@ -11,8 +14,8 @@ MAX_LIST_ITEMS = 50
 
 class CommaListField(serializers.CharField):
     default_error_messages = {
-        "control": "Không được chứa ký tự điều khiển.",
-        "too_many": f"Tối đa {MAX_LIST_ITEMS} giá trị.",
+        "control": _("Không được chứa ký tự điều khiển."),
+        "too_many": _("Tối đa {max_items} giá trị."),
     }
 
     def to_internal_value(self, data):
@@ -22,13 +25,13 @@ class CommaListField(serializers.CharField):
             self.fail("control")
         items = tuple(item.strip() for item in value.split(",") if item.strip())
         if len(items) > MAX_LIST_ITEMS:
-            self.fail("too_many")
+            self.fail("too_many", max_items=MAX_LIST_ITEMS)
         return items
 
 
 class MapFilterSerializer(serializers.Serializer):
-    category = CommaListField(required=False, help_text="mã lĩnh vực, cách nhau bởi dấu phẩy")
-    status = CommaListField(required=False, help_text="trạng thái, cách nhau bởi dấu phẩy")
+    category = CommaListField(required=False, help_text=_("mã lĩnh vực, cách nhau bởi dấu phẩy"))
+    status = CommaListField(required=False, help_text=_("trạng thái, cách nhau bởi dấu phẩy"))
     date_from = serializers.DateField(required=False)
     date_to = serializers.DateField(required=False)
     commune = serializers.RegexField(r"^\d{5}$", required=False)
@@ -39,22 +42,28 @@ class MapFilterSerializer(serializers.Serializer):
     def validate_status(self, value):
         unknown = sorted(set(value) - set(Report.Status.values))
         if unknown:
-            raise serializers.ValidationError(f"Trạng thái không hợp lệ: {', '.join(unknown)}.")
+            raise serializers.ValidationError(
+                gettext("Trạng thái không hợp lệ: %(values)s.") % {"values": ", ".join(unknown)}
+            )
         return value
 
     def validate_bbox(self, value):
         try:
             west, south, east, north = (float(v) for v in value)
         except ValueError as exc:
-            raise serializers.ValidationError("bbox phải là 4 số: tây,nam,đông,bắc.") from exc
+            raise serializers.ValidationError(
+                gettext("bbox phải là 4 số: tây,nam,đông,bắc.")
+            ) from exc
         if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
-            raise serializers.ValidationError("bbox không hợp lệ (tây < đông, nam < bắc).")
+            raise serializers.ValidationError(gettext("bbox không hợp lệ (tây < đông, nam < bắc)."))
         return (west, south, east, north)
 
     def validate(self, attrs):
         start, end = attrs.get("date_from"), attrs.get("date_to")
         if start and end and start > end:
-            raise serializers.ValidationError({"date_to": "Ngày kết thúc trước ngày bắt đầu."})
+            raise serializers.ValidationError(
+                {"date_to": gettext("Ngày kết thúc trước ngày bắt đầu.")}
+            )
         return attrs
 
 
@@ -82,22 +91,28 @@ class HexGridSerializer(serializers.Serializer):
         required=False,
         min_value=0,
         max_value=22,
-        help_text="mức phóng bản đồ (0–22): chọn cỡ ô phù hợp",
+        help_text=_("mức phóng bản đồ (0–22): chọn cỡ ô phù hợp"),
         error_messages={
-            "invalid": "phải là số nguyên.",
-            "min_value": "nhỏ nhất là {min_value}.",
-            "max_value": "lớn nhất là {max_value}.",
+            "invalid": _("phải là số nguyên."),
+            "min_value": _("nhỏ nhất là {min_value}."),
+            "max_value": _("lớn nhất là {max_value}."),
         },
     )
     cell = serializers.IntegerField(
         required=False,
         min_value=hexgrid.MIN_SIZE,
         max_value=hexgrid.MAX_SIZE,
-        help_text=f"cạnh ô lục giác, mét ({hexgrid.MIN_SIZE}–{hexgrid.MAX_SIZE}); ưu tiên hơn zoom",
+        help_text=lazy(
+            lambda: (
+                gettext("cạnh ô lục giác, mét (%(min)s–%(max)s); ưu tiên hơn zoom")
+                % {"min": hexgrid.MIN_SIZE, "max": hexgrid.MAX_SIZE}
+            ),
+            str,
+        )(),
         error_messages={
-            "invalid": "cỡ ô phải là số nguyên (mét).",
-            "min_value": "cỡ ô nhỏ nhất là {min_value} m.",
-            "max_value": "cỡ ô lớn nhất là {max_value} m.",
+            "invalid": _("cỡ ô phải là số nguyên (mét)."),
+            "min_value": _("cỡ ô nhỏ nhất là {min_value} m."),
+            "max_value": _("cỡ ô lớn nhất là {max_value} m."),
         },
     )
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.utils.translation import gettext as _
 
 from boundaries.selectors import unit_list
 from maps.budget import statement_budget
@@ -96,7 +97,7 @@ def study_areas_warm(*, province_code: str | None = None) -> list[float]:
     the sizes built. Run by the cell refresh task, outside any request budget."""
     province = _province(province_code)
     built = []
-    for size in sorted({float(s) for _, s in ZOOM_SIZES} | {float(DEFAULT_HOTSPOT_SIZE)}):
+    for size in sorted({float(s) for _zoom, s in ZOOM_SIZES} | {float(DEFAULT_HOTSPOT_SIZE)}):
         if _study_cells(province.edition_id, province.province_code, size, build=False) is None:
             _study_cells(province.edition_id, province.province_code, size)
             built.append(size)
@@ -126,7 +127,7 @@ def _province(province_code: str | None = None):
     code = province_code or settings.BOUNDARIES_SERVED_PROVINCES[0]
     province = unit_list(level="province", province_code=code).select_related(None).first()
     if province is None:
-        raise ValueError("Chưa có ranh giới tỉnh để dựng lưới lục giác.")
+        raise ValueError(_("Chưa có ranh giới tỉnh để dựng lưới lục giác."))
     return province
 
 
@@ -150,11 +151,23 @@ def grid_check(*, size: float, area_km2: float, narrowable: bool) -> None:
     if cells <= limit:
         return
     smallest = math.ceil(math.sqrt(area_km2 * 1e6 / (1.5 * SQRT3 * limit)) / 10) * 10
-    smaller_area = " hoặc thu hẹp vùng bản đồ (bbox)" if narrowable else ""
-    raise GridTooFine(
-        f"ô {thousands(int(size))} m cho khoảng {thousands(cells)} ô lục giác, vượt giới hạn "
-        f"{thousands(limit)} ô; hãy dùng ô từ {thousands(smallest)} m trở lên{smaller_area}."
-    )
+    values = {
+        "size": thousands(int(size)),
+        "cells": thousands(cells),
+        "limit": thousands(limit),
+        "smallest": thousands(smallest),
+    }
+    if narrowable:
+        reason = _(
+            "ô %(size)s m cho khoảng %(cells)s ô lục giác, vượt giới hạn %(limit)s ô; hãy dùng "
+            "ô từ %(smallest)s m trở lên hoặc thu hẹp vùng bản đồ (bbox)."
+        )
+    else:
+        reason = _(
+            "ô %(size)s m cho khoảng %(cells)s ô lục giác, vượt giới hạn %(limit)s ô; hãy dùng "
+            "ô từ %(smallest)s m trở lên."
+        )
+    raise GridTooFine(reason % values)
 
 
 def grid_area_check(*, size: float, bbox: tuple[float, float, float, float] | None) -> None:

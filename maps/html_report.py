@@ -20,6 +20,7 @@ from django.contrib.gis.db.models import GeometryField
 from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.db.models import Count, Func, Value
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from boundaries.selectors import unit_list
 from maps.errors import HtmlReportError
@@ -48,12 +49,18 @@ MARKER_STYLE = {
     "fillOpacity": 0.85,
     "className": "report-marker",
 }
-POPUP_FIELDS = [
-    {"key": "reference", "label": "Mã"},
-    {"key": "status", "label": "Trạng thái"},
-    {"key": "category", "label": "Lĩnh vực"},
-    {"key": "created", "label": "Ngày gửi"},
-]
+
+
+def _popup_fields() -> list[dict]:
+    """The popup's rows, labelled in the language of the request or command."""
+    return [
+        {"key": "reference", "label": _("Mã")},
+        {"key": "status", "label": _("Trạng thái")},
+        {"key": "category", "label": _("Lĩnh vực")},
+        {"key": "created", "label": _("Ngày gửi")},
+    ]
+
+
 PAGE_STYLE = """<style>
 .report-header { padding: 8px; font-family: sans-serif; }
 .report-credit { font-size: 12px; }
@@ -128,7 +135,9 @@ def html_report_build(*, user, unit_code: str, filters: MapFilters | None = None
         .first()
     )
     if unit is None:
-        raise HtmlReportError(f"Không có xã/phường hay huyện (cũ) mã {unit_code}.")
+        raise HtmlReportError(
+            _("Không có xã/phường hay huyện (cũ) mã %(code)s.") % {"code": unit_code}
+        )
     base = filters or MapFilters()
     scoped = MapFilters(
         **{
@@ -172,22 +181,32 @@ def html_report_build(*, user, unit_code: str, filters: MapFilters | None = None
         for s, n in by_status.items()
         if n
     )
+    values = {"made": f"{timezone.localtime():%d/%m/%Y %H:%M}", "total": total, "shown": MAX_POINTS}
+    if total > MAX_POINTS:
+        summary = (
+            _("Lập lúc %(made)s. Tổng số: %(total)s phản ánh (bản đồ hiển thị %(shown)s mới nhất).")
+            % values
+        )
+    else:
+        summary = _("Lập lúc %(made)s. Tổng số: %(total)s phản ánh.") % values
+    title = _("Báo cáo phản ánh: %(unit)s") % {"unit": unit.full_name}
+    status_head, count_head = html.escape(_("Trạng thái")), html.escape(_("Số lượng"))
     header = (
-        f"<h1>Báo cáo phản ánh: {html.escape(unit.full_name)}</h1>"
-        f"<p>Lập lúc {timezone.localtime():%d/%m/%Y %H:%M}. Tổng số: {total} phản ánh"
-        f"{' (bản đồ hiển thị ' + str(MAX_POINTS) + ' mới nhất)' if total > MAX_POINTS else ''}."
-        f"</p><table border=1 cellpadding=4><tr><th>Trạng thái</th><th>Số lượng</th></tr>{rows}"
+        f"<h1>{html.escape(title)}</h1><p>{html.escape(summary)}</p>"
+        f"<table border=1 cellpadding=4><tr><th>{status_head}</th>"
+        f"<th>{count_head}</th></tr>{rows}"
         f"</table><p class='report-credit'>{html.escape(settings.DATA_CREDIT)}</p>"
     )
     root = fmap.get_root()
-    root.header.add_child(folium.Element("<title>Báo cáo phản ánh</title>"))
+    page_title = html.escape(_("Báo cáo phản ánh"))
+    root.header.add_child(folium.Element(f"<title>{page_title}</title>"))
     root.header.add_child(folium.Element(PAGE_STYLE))
     root.html.add_child(folium.Element(HEADER_PLACEHOLDER + DATA_PLACEHOLDER), index=0)
     root.height = "600px"
     page = normalise_newlines(_inline_assets(root.render()))
     csp = page_csp(page)
     data = json_data_block(
-        {"points": points, "fields": POPUP_FIELDS, "style": MARKER_STYLE},
+        {"points": points, "fields": _popup_fields(), "style": MARKER_STYLE},
         element_id="report-points",
     )
     page = with_csp_meta(page, csp)

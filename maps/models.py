@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class ReportCell(models.Model):
@@ -13,21 +14,21 @@ class ReportCell(models.Model):
     """
 
     class Grid(models.TextChoices):
-        MERCATOR = "m", "Ô vuông web-mercator (z10/64)"
-        HEX250 = "g", "Lục giác 250 m"
-        HEX500 = "h", "Lục giác 500 m"
-        HEX1000 = "a", "Lục giác 1 km"
-        HEX2000 = "b", "Lục giác 2 km"
-        HEX4000 = "c", "Lục giác 4 km"
-        HEX8000 = "d", "Lục giác 8 km"
+        MERCATOR = "m", _("Ô vuông web-mercator (z10/64)")
+        HEX250 = "g", _("Lục giác 250 m")
+        HEX500 = "h", _("Lục giác 500 m")
+        HEX1000 = "a", _("Lục giác 1 km")
+        HEX2000 = "b", _("Lục giác 2 km")
+        HEX4000 = "c", _("Lục giác 4 km")
+        HEX8000 = "d", _("Lục giác 8 km")
 
     class Klass(models.TextChoices):
         """Disjoint classes, so that each map reads the union it may see."""
 
-        PUBLIC_OPEN = "pub_open", "Công khai, đang xử lý"
-        PUBLIC_DONE = "pub_done", "Công khai, đã có kết quả"
-        OPEN = "open", "Đang xử lý, không công khai"
-        OTHER = "other", "Khác"
+        PUBLIC_OPEN = "pub_open", _("Công khai, đang xử lý")
+        PUBLIC_DONE = "pub_done", _("Công khai, đã có kết quả")
+        OPEN = "open", _("Đang xử lý, không công khai")
+        OTHER = "other", _("Khác")
 
     grid = models.CharField(max_length=1, choices=Grid.choices)
     cx = models.IntegerField()
@@ -42,8 +43,8 @@ class ReportCell(models.Model):
     uy = models.FloatField(null=True)
 
     class Meta:
-        verbose_name = "ô tổng hợp phản ánh"
-        verbose_name_plural = "ô tổng hợp phản ánh"
+        verbose_name = _("ô tổng hợp phản ánh")
+        verbose_name_plural = _("ô tổng hợp phản ánh")
         indexes = [models.Index(fields=["grid", "klass", "category_id"], name="maps_cell_lookup")]
 
     def __str__(self) -> str:
@@ -62,12 +63,15 @@ class CellRefresh(models.Model):
     unit_stats = models.JSONField(default=dict)
 
     class Meta:
-        verbose_name = "lần làm mới ô tổng hợp"
-        verbose_name_plural = "lần làm mới ô tổng hợp"
+        verbose_name = _("lần làm mới ô tổng hợp")
+        verbose_name_plural = _("lần làm mới ô tổng hợp")
         ordering = ["-refreshed_at"]
 
     def __str__(self) -> str:
-        return f"{self.refreshed_at:%d/%m/%Y %H:%M}: {self.rows} ô"
+        return _("%(at)s: %(rows)s ô") % {
+            "at": f"{self.refreshed_at:%d/%m/%Y %H:%M}",
+            "rows": self.rows,
+        }
 
 
 class PointCell(models.Model):
@@ -86,8 +90,8 @@ class PointCell(models.Model):
     created_us = models.BigIntegerField()
 
     class Meta:
-        verbose_name = "ô điểm phản ánh"
-        verbose_name_plural = "ô điểm phản ánh"
+        verbose_name = _("ô điểm phản ánh")
+        verbose_name_plural = _("ô điểm phản ánh")
         indexes = [models.Index(fields=["z", "cx", "cy"], name="maps_point_cell_lookup")]
 
     def __str__(self) -> str:

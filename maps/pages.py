@@ -7,10 +7,12 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from boundaries.selectors import LocateError, commune_locate, unit_list
 from reports import policy
 from reports.models import Report
+from reports.selectors_officers import agency_area_bounds
 from routing_rules.models import Category
 
 
@@ -39,16 +41,23 @@ def public_map(request: HttpRequest) -> HttpResponse:
 @login_required
 def officer_map(request: HttpRequest) -> HttpResponse:
     if not policy.user_is_officer(request.user):
-        raise Http404("Chỉ cán bộ cơ quan xử lý có bản đồ hàng đợi.")
+        raise Http404(_("Chỉ cán bộ cơ quan xử lý có bản đồ hàng đợi."))
     statuses = [(s, Report.Status(s).label) for s in policy.OPEN_STATUSES]
-    context = _context(agency=request.user.agency, statuses=statuses, hide_period=True)
+    # The map opens on the agency's own area; an agency of no particular area sees the province.
+    bounds = agency_area_bounds(agency=request.user.agency)
+    context = _context(
+        agency=request.user.agency,
+        statuses=statuses,
+        hide_period=True,
+        area_bounds=",".join(f"{v:.6f}" for v in bounds) if bounds else "",
+    )
     return render(request, "maps/officer.html", context)
 
 
 @login_required
 def planner_map(request: HttpRequest) -> HttpResponse:
     if not policy.user_is_analyst(request.user):
-        raise Http404("Chỉ cán bộ phân tích, giám sát, IOC có bản đồ phân tích.")
+        raise Http404(_("Chỉ cán bộ phân tích, giám sát, IOC có bản đồ phân tích."))
     districts = unit_list(level="district").select_related(None).only("code", "full_name")
     communes = unit_list(level="commune").select_related(None).only("code", "full_name")
     context = _context(
@@ -68,7 +77,7 @@ def report_here(request: HttpRequest) -> HttpResponse:
     try:
         lat, lon = float(request.GET["lat"]), float(request.GET["lon"])
     except (KeyError, ValueError):
-        messages.error(request, "Hãy chọn vị trí sự việc trên bản đồ.")
+        messages.error(request, _("Hãy chọn vị trí sự việc trên bản đồ."))
         return redirect("maps-public")
     try:
         commune_locate(lon=lon, lat=lat)

@@ -96,10 +96,17 @@ def map_export_reports(*, user: AnyUser, filters: MapFilters | None = None) -> Q
 def map_with_details(reports: QuerySet[Report]) -> QuerySet[Report]:
     """Related names and the first photo, fetched in the same query as the reports."""
     # Popups show the 320-px thumbnail when the photo has one.
+    small = Coalesce(KT("thumbnails__320__name"), F("file"), output_field=TextField())
+    images = Media.objects.filter(report=OuterRef("pk"), kind=Media.Kind.IMAGE)
     first_photo = (
-        Media.objects.filter(report=OuterRef("pk"), kind=Media.Kind.IMAGE)
-        .order_by("id")
-        .annotate(small=Coalesce(KT("thumbnails__320__name"), F("file"), output_field=TextField()))
+        images.filter(result__isnull=True).order_by("id").annotate(small=small).values("small")[:1]
+    )
+    # A resolved report's popup shows the fix: the first "after" photo of its result, only
+    # where the policy lets anyone see that result's photos.
+    after_photo = (
+        images.filter(policy.EVIDENCE_PUBLIC_Q, role=Media.Role.AFTER)
+        .order_by("-result__decided_at", "id")
+        .annotate(small=small)
         .values("small")[:1]
     )
     # Without the units' boundaries: each row would carry its commune's and district's full
@@ -107,7 +114,7 @@ def map_with_details(reports: QuerySet[Report]) -> QuerySet[Report]:
     return (
         reports.select_related("category", "commune", "district", "current_agency")
         .defer("commune__geom", "district__geom")
-        .annotate(photo=Subquery(first_photo))
+        .annotate(photo=Subquery(first_photo), after_photo=Subquery(after_photo))
     )
 
 

@@ -40,6 +40,7 @@ class PublicReportFeatureSerializer(GeoFeatureModelSerializer):
     created = serializers.SerializerMethodField()
     closed = serializers.SerializerMethodField()
     photo = serializers.SerializerMethodField()
+    after_photo = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
 
     class Meta:
@@ -57,6 +58,7 @@ class PublicReportFeatureSerializer(GeoFeatureModelSerializer):
             "created",
             "closed",
             "photo",
+            "after_photo",
             "url",
         )
 
@@ -72,6 +74,11 @@ class PublicReportFeatureSerializer(GeoFeatureModelSerializer):
 
     def get_photo(self, report: Report) -> str | None:
         name = getattr(report, "photo", None)
+        return default_storage.url(name) if name else None
+
+    def get_after_photo(self, report: Report) -> str | None:
+        """The fix's photo (thumbnail), where the policy makes it public (maps.selectors)."""
+        name = getattr(report, "after_photo", None)
         return default_storage.url(name) if name else None
 
     def get_status_label(self, report: Report) -> str:

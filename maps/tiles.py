@@ -5,6 +5,7 @@ import math
 
 from django.conf import settings
 from django.db import connections, transaction
+from django.utils.translation import gettext as _
 
 from maps import cells, point_cells
 from maps.errors import TileError
@@ -34,9 +35,9 @@ POINT_COLUMNS = (
 
 def tile_check(z: int, x: int, y: int) -> None:
     if not 0 <= z <= MAX_ZOOM:
-        raise TileError(f"Mức thu phóng z phải từ 0 đến {MAX_ZOOM}.")
+        raise TileError(_("Mức thu phóng z phải từ 0 đến %(max)s.") % {"max": MAX_ZOOM})
     if not (0 <= x < 2**z and 0 <= y < 2**z):
-        raise TileError("Chỉ số ô x, y nằm ngoài lưới ở mức thu phóng này.")
+        raise TileError(_("Chỉ số ô x, y nằm ngoài lưới ở mức thu phóng này."))
 
 
 def tile_bbox_wgs84(z: int, x: int, y: int, margin: float = 0.0) -> tuple[float, ...]:

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.core.paginator import InvalidPage
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
@@ -95,8 +97,11 @@ class PublicMapPagination(MapPagination):
             if (number - 1) * size >= depth:
                 raise serializers.ValidationError(
                     {
-                        "page": f"chỉ xem được {depth} phản ánh đầu; hãy thu hẹp bộ lọc "
-                        "(date_from, date_to, commune, district, category, status, bbox)."
+                        "page": _(
+                            "chỉ xem được %(depth)s phản ánh đầu; hãy thu hẹp bộ lọc "
+                            "(date_from, date_to, commune, district, category, status, bbox)."
+                        )
+                        % {"depth": depth}
                     }
                 )
         return super().paginate_queryset(queryset, request, view)
@@ -127,7 +132,7 @@ class OfficerReportsView(FilteredMixin, generics.ListAPIView):
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         if not user_is_officer(request.user):
-            raise PermissionDenied("Chỉ cán bộ cơ quan xử lý xem được bản đồ hàng đợi.")
+            raise PermissionDenied(_("Chỉ cán bộ cơ quan xử lý xem được bản đồ hàng đợi."))
 
     def get_serializer_context(self):
         today = timezone.localdate()
@@ -146,7 +151,7 @@ class AnalystMixin(FilteredMixin):
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         if not user_is_analyst(request.user):
-            raise PermissionDenied("Chỉ cán bộ phân tích, giám sát, IOC xem được lớp này.")
+            raise PermissionDenied(_("Chỉ cán bộ phân tích, giám sát, IOC xem được lớp này."))
 
 
 HEX_PARAMETERS = [MapFilterSerializer, HexGridSerializer]
@@ -186,14 +191,16 @@ class ChoroplethView(AnalystMixin, APIView):
     @extend_schema(
         parameters=[
             MapFilterSerializer,
-            OpenApiParameter("level", str, enum=["commune", "district"], description="cấp đơn vị"),
+            OpenApiParameter(
+                "level", str, enum=["commune", "district"], description=gettext_lazy("cấp đơn vị")
+            ),
         ],
         responses={200: GEOJSON, **ANALYST},
     )
     def get(self, request: Request) -> Response:
         level = request.query_params.get("level", "commune")
         if level not in ("commune", "district"):
-            raise serializers.ValidationError({"level": "chỉ nhận commune hoặc district."})
+            raise serializers.ValidationError({"level": _("chỉ nhận commune hoặc district.")})
         filters = self.filters()
         reports = map_analysis_reports(user=request.user, filters=filters)
         with analysis_budget():
@@ -210,7 +217,7 @@ class TileView(FilteredMixin, APIView):
         parameters=[MapFilterSerializer],
         responses={
             (200, "application/vnd.mapbox-vector-tile"): OpenApiTypes.BINARY,
-            304: OpenApiResponse(description="Không đổi (If-None-Match)"),
+            304: OpenApiResponse(description=gettext_lazy("Không đổi (If-None-Match)")),
             **ANALYST,
         },
     )
@@ -218,7 +225,7 @@ class TileView(FilteredMixin, APIView):
         filters = self.filters()
         if self.scope == "analysis":
             if not user_is_analyst(request.user):
-                raise PermissionDenied("Chỉ cán bộ phân tích, giám sát, IOC xem được lớp này.")
+                raise PermissionDenied(_("Chỉ cán bộ phân tích, giám sát, IOC xem được lớp này."))
             reports = map_analysis_reports(user=request.user)
             klasses = cells.ALL_KLASSES
         else:
@@ -264,21 +271,23 @@ class ExportView(FilteredMixin, APIView):
                 str,
                 OpenApiParameter.PATH,
                 enum=list(exports.EXPORTERS),
-                description="định dạng",
+                description=gettext_lazy("định dạng"),
             ),
-            OpenApiParameter("layer", str, enum=["public"], description="chỉ lớp công khai"),
+            OpenApiParameter(
+                "layer", str, enum=["public"], description=gettext_lazy("chỉ lớp công khai")
+            ),
         ],
         responses={
             **{(200, media): OpenApiTypes.BINARY for _, media, _ in exports.EXPORTERS.values()},
-            404: OpenApiResponse(description="Định dạng không có"),
-            413: OpenApiResponse(EXPORT_TOO_LARGE, description="Quá nhiều phản ánh"),
+            404: OpenApiResponse(description=gettext_lazy("Định dạng không có")),
+            413: OpenApiResponse(EXPORT_TOO_LARGE, description=gettext_lazy("Quá nhiều phản ánh")),
             429: LIMITED,
             **COMMON,
         },
     )
     def get(self, request: Request, fmt: str) -> HttpResponse:
         if fmt not in exports.EXPORTERS:
-            raise ExportFormatError("chỉ nhận geojson, csv hoặc gpkg.")
+            raise ExportFormatError(_("chỉ nhận geojson, csv hoặc gpkg."))
         reports = map_export_reports(user=request.user, filters=self.filters())
         if request.query_params.get("layer") == "public":
             reports = map_public_reports(filters=self.filters())

@@ -2,6 +2,8 @@
 
 from django.contrib import admin, messages
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from open311.models import ApiClient, Open311Request
 from open311.services.clients import (
@@ -15,9 +17,12 @@ def _show_key(request, name: str, key: str) -> None:
     messages.warning(
         request,
         format_html(
-            "Khóa API của “{}”: <code>{}</code> — chỉ hiển thị một lần, hãy sao chép ngay.",
-            name,
-            key,
+            _(
+                "Khóa API của “{name}”: <code>{key}</code> — chỉ hiển thị một lần, "
+                "hãy sao chép ngay."
+            ),
+            name=name,
+            key=key,
         ),
     )
 
@@ -68,13 +73,13 @@ class ApiClientAdmin(admin.ModelAdmin):
         )
         _show_key(request, issued.client.name, issued.key)
 
-    @admin.action(description="Thu hồi khóa của các ứng dụng đã chọn")
+    @admin.action(description=gettext_lazy("Thu hồi khóa của các ứng dụng đã chọn"))
     def revoke(self, request, queryset):
         for client in queryset:
             api_client_revoke(client=client)
-        self.message_user(request, f"Đã thu hồi {queryset.count()} khóa.")
+        self.message_user(request, _("Đã thu hồi %(n)s khóa.") % {"n": queryset.count()})
 
-    @admin.action(description="Cấp khóa mới (khóa cũ hết hiệu lực ngay)")
+    @admin.action(description=gettext_lazy("Cấp khóa mới (khóa cũ hết hiệu lực ngay)"))
     def rotate(self, request, queryset):
         for client in queryset:
             issued = api_client_rotate(client=client)

@@ -5,6 +5,9 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.functional import lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from reports.errors import ReportInvalid
 
@@ -26,7 +29,7 @@ def moment_parse(value: str) -> datetime | None:
     return moment if abs(moment.utcoffset()) <= MAX_UTC_OFFSET else None
 
 
-BOOLEAN_VALUES = [{"key": "true", "name": "Có"}, {"key": "false", "name": "Không"}]
+BOOLEAN_VALUES = [{"key": "true", "name": _("Có")}, {"key": "false", "name": _("Không")}]
 TITLE_MAX = 200
 
 
@@ -46,10 +49,11 @@ class Attribute:
             "code": self.code,
             "datatype": self.datatype,
             "required": self.required,
-            "datatype_description": self.datatype_description,
+            # str(): the XML renderer needs plain text in the asking client's language.
+            "datatype_description": str(self.datatype_description),
             "order": self.order,
-            "description": self.description,
-            "values": [dict(v) for v in self.values],
+            "description": str(self.description),
+            "values": [{key: str(text) for key, text in v.items()} for v in self.values],
         }
 
 
@@ -57,14 +61,14 @@ ATTRIBUTES = (
     Attribute(
         code="title",
         datatype="string",
-        description="Tiêu đề ngắn của phản ánh (mặc định: câu đầu của nội dung).",
+        description=_("Tiêu đề ngắn của phản ánh (mặc định: câu đầu của nội dung)."),
         order=1,
-        datatype_description=f"Tối đa {TITLE_MAX} ký tự.",
+        datatype_description=lazy(lambda: gettext("Tối đa %(n)s ký tự.") % {"n": TITLE_MAX}, str)(),
     ),
     Attribute(
         code="urgent",
         datatype="singlevaluelist",
-        description=(
+        description=_(
             "Khẩn cấp (thiên tai, hỏa hoạn, tai nạn, cướp giật, an ninh trật tự): được xử lý ngay."
         ),
         order=2,
@@ -73,14 +77,14 @@ ATTRIBUTES = (
     Attribute(
         code="private_result",
         datatype="singlevaluelist",
-        description="Chỉ gửi kết quả xử lý riêng cho người phản ánh, không công khai.",
+        description=_("Chỉ gửi kết quả xử lý riêng cho người phản ánh, không công khai."),
         order=3,
         values=tuple(BOOLEAN_VALUES),
     ),
     Attribute(
         code="incident_at",
         datatype="datetime",
-        description="Thời điểm xảy ra sự việc (ISO 8601, ví dụ 2025-10-01T08:30:00+07:00).",
+        description=_("Thời điểm xảy ra sự việc (ISO 8601, ví dụ 2025-10-01T08:30:00+07:00)."),
         order=4,
     ),
 )
@@ -99,7 +103,8 @@ def _boolean(code: str, value: str) -> bool:
     value = value.strip().lower()
     if value not in {"true", "false"}:
         raise ReportInvalid(
-            f"attribute[{code}] phải là true hoặc false (nhận được “{value}”).",
+            gettext("attribute[%(code)s] phải là true hoặc false (nhận được “%(value)s”).")
+            % {"code": code, "value": value},
             field=f"attribute[{code}]",
         )
     return value == "true"
@@ -110,7 +115,8 @@ def attributes_parse(raw: dict[str, str]) -> ParsedAttributes:
     unknown = sorted(set(raw) - set(BY_CODE))
     if unknown:
         raise ReportInvalid(
-            f"Thuộc tính không có trong định nghĩa dịch vụ: {', '.join(unknown)}.",
+            gettext("Thuộc tính không có trong định nghĩa dịch vụ: %(codes)s.")
+            % {"codes": ", ".join(unknown)},
             field=f"attribute[{unknown[0]}]",
         )
     values: dict = {}
@@ -118,7 +124,8 @@ def attributes_parse(raw: dict[str, str]) -> ParsedAttributes:
         title = raw["title"].strip()
         if len(title) > TITLE_MAX:
             raise ReportInvalid(
-                f"attribute[title] dài quá {TITLE_MAX} ký tự.", field="attribute[title]"
+                gettext("attribute[title] dài quá %(n)s ký tự.") % {"n": TITLE_MAX},
+                field="attribute[title]",
             )
         values["title"] = title
     for code in ("urgent", "private_result"):
@@ -128,7 +135,7 @@ def attributes_parse(raw: dict[str, str]) -> ParsedAttributes:
         moment = moment_parse(raw["incident_at"].strip())
         if moment is None:
             raise ReportInvalid(
-                "attribute[incident_at] không phải thời điểm ISO 8601.",
+                gettext("attribute[incident_at] không phải thời điểm ISO 8601."),
                 field="attribute[incident_at]",
             )
         values["incident_at"] = moment

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class ApiClient(models.Model):
@@ -11,27 +12,27 @@ class ApiClient(models.Model):
     digest is enough to make a leaked table useless, and it allows an indexed lookup.
     """
 
-    name = models.CharField("tên ứng dụng", max_length=200)
-    contact = models.CharField("liên hệ kỹ thuật", max_length=250, blank=True)
-    notes = models.TextField("ghi chú", blank=True)
+    name = models.CharField(_("tên ứng dụng"), max_length=200)
+    contact = models.CharField(_("liên hệ kỹ thuật"), max_length=250, blank=True)
+    notes = models.TextField(_("ghi chú"), blank=True)
     # Reports filed by this client belong to this account (reporter identities, idempotency).
     service_user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="open311_client",
-        verbose_name="tài khoản hệ thống",
+        verbose_name=_("tài khoản hệ thống"),
     )
-    key_prefix = models.CharField("tiền tố khóa", max_length=12, editable=False)
+    key_prefix = models.CharField(_("tiền tố khóa"), max_length=12, editable=False)
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
-    rate_limit_per_minute = models.PositiveIntegerField("giới hạn yêu cầu/phút", default=60)
-    is_active = models.BooleanField("đang hiệu lực", default=True)
-    revoked_at = models.DateTimeField("thời điểm thu hồi", null=True, blank=True)
-    last_used_at = models.DateTimeField("lần dùng gần nhất", null=True, blank=True)
-    created_at = models.DateTimeField("thời điểm cấp", auto_now_add=True)
+    rate_limit_per_minute = models.PositiveIntegerField(_("giới hạn yêu cầu/phút"), default=60)
+    is_active = models.BooleanField(_("đang hiệu lực"), default=True)
+    revoked_at = models.DateTimeField(_("thời điểm thu hồi"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("lần dùng gần nhất"), null=True, blank=True)
+    created_at = models.DateTimeField(_("thời điểm cấp"), auto_now_add=True)
 
     class Meta:
-        verbose_name = "ứng dụng Open311"
-        verbose_name_plural = "ứng dụng Open311"
+        verbose_name = _("ứng dụng Open311")
+        verbose_name_plural = _("ứng dụng Open311")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -52,8 +53,8 @@ class Open311Request(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "phản ánh qua Open311"
-        verbose_name_plural = "phản ánh qua Open311"
+        verbose_name = _("phản ánh qua Open311")
+        verbose_name_plural = _("phản ánh qua Open311")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:

@@ -4,6 +4,8 @@ The specification itself (https://wiki.open311.org/GeoReport_v2) stays the refer
 clients; this only lets the schema's tools (docs, schemathesis) see the endpoints.
 """
 
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -14,14 +16,14 @@ from drf_spectacular.utils import (
 from rest_framework import serializers
 
 FORMAT = OpenApiParameter(
-    "format", str, OpenApiParameter.PATH, enum=["json", "xml"], description="json hoặc xml."
+    "format", str, OpenApiParameter.PATH, enum=["json", "xml"], description=_("json hoặc xml.")
 )
 API_KEY = OpenApiParameter(
-    "api_key", str, description="Khóa do Trung tâm IOC cấp (nên gửi ở tiêu đề X-Api-Key)."
+    "api_key", str, description=_("Khóa do Trung tâm IOC cấp (nên gửi ở tiêu đề X-Api-Key).")
 )
 # Preferred to the query string, which proxies and servers write to their access logs.
 API_KEY_HEADER = OpenApiParameter(
-    "X-Api-Key", str, OpenApiParameter.HEADER, description="Khóa do Trung tâm IOC cấp."
+    "X-Api-Key", str, OpenApiParameter.HEADER, description=_("Khóa do Trung tâm IOC cấp.")
 )
 JURISDICTION = OpenApiParameter("jurisdiction_id", str)
 EXTENSIONS = OpenApiParameter("extensions", str, enum=["true", "false"])
@@ -34,18 +36,28 @@ COMMON = [
     JURISDICTION,
 ]
 ERRORS = "[{code, description}]"
+SEVERAL_CODES = _("Nhiều mã cách nhau dấu phẩy.")
+
+
+def _with_errors(text):
+    """The description, naming the error body, in the language the schema is built in."""
+    return lazy(lambda: str(text) % {"errors": ERRORS}, str)()
+
+
 ANSWER = {
-    200: OpenApiResponse(OpenApiTypes.ANY, description="JSON hoặc XML theo GeoReport v2."),
+    200: OpenApiResponse(OpenApiTypes.ANY, description=_("JSON hoặc XML theo GeoReport v2.")),
     400: OpenApiResponse(OpenApiTypes.ANY, description=ERRORS),
     403: OpenApiResponse(
-        OpenApiTypes.ANY, description=f"Khóa không hợp lệ hoặc đã thu hồi: {ERRORS}"
+        OpenApiTypes.ANY,
+        description=_with_errors(_("Khóa không hợp lệ hoặc đã thu hồi: %(errors)s")),
     ),
     404: OpenApiResponse(OpenApiTypes.ANY, description=ERRORS),
     429: OpenApiResponse(
-        OpenApiTypes.ANY, description=f"Vượt hạn mức mỗi phút (Retry-After): {ERRORS}"
+        OpenApiTypes.ANY,
+        description=_with_errors(_("Vượt hạn mức mỗi phút (Retry-After): %(errors)s")),
     ),
     503: OpenApiResponse(
-        OpenApiTypes.ANY, description=f"Tạm thời không đếm được hạn mức: {ERRORS}"
+        OpenApiTypes.ANY, description=_with_errors(_("Tạm thời không đếm được hạn mức: %(errors)s"))
     ),
 }
 
@@ -91,11 +103,11 @@ request_list = georeport_schema(
     "open311_requests",
     "public requests (the last 90 days unless dated), filtered.",
     parameters=[
-        OpenApiParameter("service_request_id", str, description="Nhiều mã cách nhau dấu phẩy."),
-        OpenApiParameter("service_code", str, description="Nhiều mã cách nhau dấu phẩy."),
+        OpenApiParameter("service_request_id", str, description=SEVERAL_CODES),
+        OpenApiParameter("service_code", str, description=SEVERAL_CODES),
         OpenApiParameter("start_date", OpenApiTypes.DATETIME),
         OpenApiParameter("end_date", OpenApiTypes.DATETIME),
-        OpenApiParameter("status", str, description="open, closed (cách nhau dấu phẩy)."),
+        OpenApiParameter("status", str, description=_("open, closed (cách nhau dấu phẩy).")),
         EXTENSIONS,
     ],
 )
@@ -112,7 +124,7 @@ request_post = georeport_schema(
         "multipart/form-data": POST_REQUEST,
     },
     # 200: the same Idempotency-Key again, answered with the request already filed.
-    responses={201: OpenApiResponse(OpenApiTypes.ANY, description="Đã tiếp nhận.")},
+    responses={201: OpenApiResponse(OpenApiTypes.ANY, description=_("Đã tiếp nhận."))},
 )
 request_detail = georeport_schema("open311_request", "one request.", parameters=[EXTENSIONS])
 token = georeport_schema("open311_token", "the request id a token stands for.")

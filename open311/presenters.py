@@ -5,6 +5,8 @@ from datetime import datetime
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from open311.attributes import ATTRIBUTES
 from reports.deadlines import deadline_after
@@ -14,9 +16,13 @@ from routing_rules.models import Category
 Status = Report.Status
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2025-11-01T00:00:00+07:00"
-IOC_NAME = "Trung tâm IOC tỉnh Điện Biên"
-KEY_SERVICE = "Khóa API (api_key) do quản trị viên Trung tâm IOC cấp cho từng ứng dụng."
-PRIVATE_RESULT_NOTE = "Kết quả xử lý đã được gửi riêng cho người phản ánh (theo yêu cầu)."
+IOC_NAME = gettext_lazy("Trung tâm IOC tỉnh Điện Biên")
+KEY_SERVICE = gettext_lazy(
+    "Khóa API (api_key) do quản trị viên Trung tâm IOC cấp cho từng ứng dụng."
+)
+PRIVATE_RESULT_NOTE = gettext_lazy(
+    "Kết quả xử lý đã được gửi riêng cho người phản ánh (theo yêu cầu)."
+)
 
 
 def w3c(moment: datetime | None) -> str | None:
@@ -33,7 +39,7 @@ def discovery_as_dict(*, endpoint_url: str) -> dict:
     return {
         "changeset": CHANGESET,
         "contact": f"{IOC_NAME} — {settings.DEFAULT_FROM_EMAIL}",
-        "key_service": KEY_SERVICE,
+        "key_service": str(KEY_SERVICE),
         "endpoints": [
             {
                 "specification": SPECIFICATION,
@@ -74,14 +80,16 @@ def status_notes(report: Report) -> str:
     label = str(Status(report.status).label)
     if report.status == Status.PUBLISHED:
         if getattr(report, "result_public", None) is False:
-            return PRIVATE_RESULT_NOTE
+            return str(PRIVATE_RESULT_NOTE)
         return getattr(report, "result_text", None) or label
     if report.status == Status.REJECTED:
         return getattr(report, "rejection_reason", None) or label
     if report.status == Status.MERGED and report.duplicate_of_id:
-        return f"Trùng sự việc với phản ánh {report.duplicate_of.reference}, được xử lý cùng."
+        return _("Trùng sự việc với phản ánh %(reference)s, được xử lý cùng.") % {
+            "reference": report.duplicate_of.reference
+        }
     if report.is_overdue:
-        return f"{label} (đã quá hạn xử lý)."
+        return _("%(status)s (đã quá hạn xử lý).") % {"status": label}
     return label
 
 
@@ -97,11 +105,11 @@ def expected_datetime(report: Report) -> datetime | None:
 
 def service_notice(report: Report) -> str:
     if report.urgent:
-        return "Phản ánh khẩn cấp: được chuyển xử lý ngay."
-    return (
-        f"Thời hạn xử lý: {settings.REPORTS_DEADLINE_WORKING_DAYS} ngày làm việc kể từ khi "
+        return _("Phản ánh khẩn cấp: được chuyển xử lý ngay.")
+    return _(
+        "Thời hạn xử lý: %(days)s ngày làm việc kể từ khi "
         "được chuyển cơ quan xử lý (không tính thứ Bảy, Chủ nhật, ngày lễ)."
-    )
+    ) % {"days": settings.REPORTS_DEADLINE_WORKING_DAYS}
 
 
 def _media_url(report: Report, build_url) -> str | None:
@@ -134,7 +142,7 @@ def request_as_dict(report: Report, *, extensions: bool, build_url) -> dict:
     if report.current_agency_id:
         agency = report.current_agency.name
     elif _is_open(report):
-        agency = IOC_NAME
+        agency = str(IOC_NAME)
     else:
         agency = None
     data = {
@@ -162,9 +170,9 @@ def request_as_dict(report: Report, *, extensions: bool, build_url) -> dict:
 
 
 def posted_as_dict(*, reference: str, token: str, urgent: bool) -> dict:
-    notice = "Đã nhận phản ánh; IOC sẽ xác minh và chuyển xử lý."
+    notice = _("Đã nhận phản ánh; IOC sẽ xác minh và chuyển xử lý.")
     if urgent:
-        notice = "Đã nhận phản ánh khẩn cấp; được chuyển xử lý ngay."
+        notice = _("Đã nhận phản ánh khẩn cấp; được chuyển xử lý ngay.")
     return {
         "service_request_id": reference,
         "token": token,

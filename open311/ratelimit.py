@@ -7,6 +7,7 @@ from functools import lru_cache
 
 import redis
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from gis_portal.throttles import LimitsUnavailable
 
@@ -22,7 +23,7 @@ class RateLimited(Exception):
     field = "api_key"
 
     def __init__(self, retry_after: int):
-        self.message = f"Vượt giới hạn số yêu cầu; thử lại sau {retry_after} giây."
+        self.message = _("Vượt giới hạn số yêu cầu; thử lại sau %(n)s giây.") % {"n": retry_after}
         super().__init__(self.message)
         self.retry_after = retry_after
         self.headers = {"Retry-After": str(retry_after)}

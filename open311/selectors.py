@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from django.db.models import OuterRef, QuerySet, Subquery, TextField, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from open311.models import ApiClient, Open311Request
 from reports import policy
@@ -28,7 +29,9 @@ def service_list() -> QuerySet[Category]:
 def service_get(*, service_code: str) -> Category:
     category = category_list().filter(code=service_code).first()
     if category is None:
-        raise ReportNotFound(f"Không có dịch vụ “{service_code}”.", field="service_code")
+        raise ReportNotFound(
+            _("Không có dịch vụ “%(code)s”.") % {"code": service_code}, field="service_code"
+        )
     return category
 
 
@@ -50,7 +53,9 @@ def _with_details(reports: QuerySet[Report]) -> QuerySet[Report]:
         report=OuterRef("pk"), action=Transition.Action.REJECT, public=True
     ).order_by("-created_at", "-pk")
     rating = Rating.objects.filter(report=OuterRef("pk")).order_by("-created_at", "-pk")
-    photo = Media.objects.filter(report=OuterRef("pk"), kind=Media.Kind.IMAGE).order_by("id")
+    photo = Media.objects.filter(
+        report=OuterRef("pk"), kind=Media.Kind.IMAGE, result__isnull=True
+    ).order_by("id")
     return reports.select_related(
         "category", "commune", "district", "current_agency", "duplicate_of"
     ).annotate(
@@ -82,10 +87,10 @@ def request_window(
     now = now or timezone.now()
     if start and end:
         if end < start:
-            raise ReportInvalid("end_date phải sau start_date.", field="end_date")
+            raise ReportInvalid(_("end_date phải sau start_date."), field="end_date")
         if end - start > WINDOW:
             raise ReportInvalid(
-                "Khoảng start_date–end_date không được quá 90 ngày.", field="start_date"
+                _("Khoảng start_date–end_date không được quá 90 ngày."), field="start_date"
             )
         return start, end
     if start:
@@ -120,7 +125,8 @@ def request_get(*, client: ApiClient | None, service_request_id: str) -> Report:
     )
     if report is None:
         raise ReportNotFound(
-            f"Không tìm thấy yêu cầu “{service_request_id}”.", field="service_request_id"
+            _("Không tìm thấy yêu cầu “%(id)s”.") % {"id": service_request_id},
+            field="service_request_id",
         )
     return report
 
@@ -129,5 +135,5 @@ def token_get(*, token: str) -> Open311Request:
     """The token is a secret given only to the poster; it maps to the request id."""
     request = Open311Request.objects.select_related("report").filter(token=token).first()
     if request is None or not policy.report_served_to_third_parties(request.report):
-        raise ReportNotFound("Không tìm thấy token này.", field="token")
+        raise ReportNotFound(_("Không tìm thấy token này."), field="token")
     return request

@@ -4,6 +4,7 @@ import re
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
@@ -46,7 +47,9 @@ def _refuse_nul(params) -> None:
         values = params.getlist(name) if hasattr(params, "getlist") else [params[name]]
         if "\x00" in name or any(isinstance(v, str) and "\x00" in v for v in values):
             name = name.replace("\x00", "")
-            raise ReportInvalid(f"{name} chứa ký tự NUL không hợp lệ.", field=name)
+            raise ReportInvalid(
+                _("%(name)s chứa ký tự NUL không hợp lệ.") % {"name": name}, field=name
+            )
 
 
 class Open311View(APIView):
@@ -97,8 +100,8 @@ class Open311View(APIView):
             jurisdiction = request.data.get("jurisdiction_id") or jurisdiction
         if jurisdiction and jurisdiction != presenters.jurisdiction_id():
             raise ReportNotFound(
-                f"jurisdiction_id “{jurisdiction}” không do máy chủ này phục vụ "
-                f"(dùng “{presenters.jurisdiction_id()}”).",
+                _("jurisdiction_id “%(asked)s” không do máy chủ này phục vụ (dùng “%(ours)s”).")
+                % {"asked": jurisdiction, "ours": presenters.jurisdiction_id()},
                 field="jurisdiction_id",
             )
 
@@ -154,7 +157,8 @@ def _moment(value: str | None, name: str):
     moment = moment_parse(value.strip().replace(" ", "+"))
     if moment is None:
         raise ReportInvalid(
-            f"{name} phải theo định dạng W3C, ví dụ 2025-01-01T00:00:00Z.", field=name
+            _("%(name)s phải theo định dạng W3C, ví dụ 2025-01-01T00:00:00Z.") % {"name": name},
+            field=name,
         )
     return moment
 
@@ -183,7 +187,7 @@ class RequestListView(Open311View):
         statuses = tuple(s.lower() for s in _csv(params.get("status")))
         bad = [s for s in statuses if s not in (selectors.OPEN, selectors.CLOSED)]
         if bad:
-            raise ReportInvalid("status chỉ nhận open, closed.", field="status")
+            raise ReportInvalid(_("status chỉ nhận open, closed."), field="status")
         query = selectors.RequestQuery(
             service_request_ids=_csv(params.get("service_request_id")),
             service_codes=_csv(params.get("service_code")),
@@ -203,7 +207,7 @@ class RequestListView(Open311View):
     @openapi.request_post
     def post(self, request: Request, format: str | None = None) -> Response:
         if self.client is None:
-            raise ApiKeyInvalid("Thiếu api_key: cần khóa do Trung tâm IOC cấp để gửi phản ánh.")
+            raise ApiKeyInvalid(_("Thiếu api_key: cần khóa do Trung tâm IOC cấp để gửi phản ánh."))
         data = request.data
         submission = Open311Submission(
             service_code=data.get("service_code", ""),

@@ -12,6 +12,7 @@ from pathlib import Path
 import psycopg
 from django.conf import settings
 from django.db import connections
+from django.utils.translation import gettext as _
 
 # The name is also an argument of pg_dump/pg_restore, where a string such as "host=…" would be
 # read as a connection string: only plain identifiers are accepted.
@@ -32,8 +33,11 @@ def default_params() -> dict:
     pooled = (settings_dict["HOST"], str(settings_dict["PORT"] or ""))
     if settings.DB_POOL_MODE == "transaction" and (host, port) == pooled:
         raise BackupError(
-            "DB_HOST/DB_PORT là PgBouncer (DB_POOL_MODE=transaction): sao lưu và khôi phục phải "
-            "nối thẳng tới PostgreSQL. Hãy đặt DB_DIRECT_HOST/DB_DIRECT_PORT (ví dụ cổng 5432)."
+            _(
+                "DB_HOST/DB_PORT là PgBouncer (DB_POOL_MODE=transaction): sao lưu và khôi phục "
+                "phải nối thẳng tới PostgreSQL. Hãy đặt DB_DIRECT_HOST/DB_DIRECT_PORT (ví dụ "
+                "cổng 5432)."
+            )
         )
     return {
         "dbname": settings_dict["NAME"],
@@ -47,7 +51,8 @@ def default_params() -> dict:
 def database_name_check(name: str) -> str:
     if not DATABASE_NAME.match(name or ""):
         raise BackupError(
-            f"Tên cơ sở dữ liệu không hợp lệ: {name!r} (chỉ chữ cái, chữ số và dấu gạch dưới)."
+            _("Tên cơ sở dữ liệu không hợp lệ: %(name)s (chỉ chữ cái, chữ số và dấu gạch dưới).")
+            % {"name": repr(name)}
         )
     return name
 
@@ -58,7 +63,10 @@ def connect(*, dbname: str, autocommit: bool = False) -> psycopg.Connection:
     try:
         return psycopg.connect(**params, autocommit=autocommit)
     except psycopg.OperationalError as exc:
-        raise BackupError(f"Không kết nối được cơ sở dữ liệu {dbname!r}: {exc}") from exc
+        raise BackupError(
+            _("Không kết nối được cơ sở dữ liệu %(name)s: %(error)s")
+            % {"name": repr(dbname), "error": exc}
+        ) from exc
 
 
 def client_env() -> dict[str, str]:
@@ -80,10 +88,14 @@ def run(args: list[str], *, what: str) -> str:
         done = subprocess.run(args, env=client_env(), capture_output=True, text=True, check=False)
     except FileNotFoundError as exc:
         raise BackupError(
-            f"Không tìm thấy chương trình {args[0]} (cài gói postgresql-client)."
+            _("Không tìm thấy chương trình %(program)s (cài gói postgresql-client).")
+            % {"program": args[0]}
         ) from exc
     if done.returncode != 0:
-        raise BackupError(f"{what} thất bại (mã {done.returncode}): {done.stderr.strip()}")
+        raise BackupError(
+            _("%(what)s thất bại (mã %(code)s): %(error)s")
+            % {"what": what, "code": done.returncode, "error": done.stderr.strip()}
+        )
     return done.stdout
 
 

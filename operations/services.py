@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 import psycopg
 from django.conf import settings
+from django.utils.translation import gettext as _
 from psycopg import IsolationLevel
 
 from operations import postgres, sql
@@ -105,7 +106,7 @@ def backup_create(
     stamp = (now or datetime.now(UTC)).astimezone(UTC).strftime(STAMP_FORMAT)
     final = target_dir / stamp
     if final.exists():
-        raise BackupError(f"Đã có bản sao lưu {final}.")
+        raise BackupError(_("Đã có bản sao lưu %(path)s.") % {"path": final})
 
     with postgres.connect(dbname=dbname) as conn:
         # One REPEATABLE READ transaction, kept open while pg_dump runs on its exported
@@ -188,11 +189,13 @@ def backup_manifest_load(*, archive: Path) -> tuple[Path, dict]:
         folder = folder.parent
     manifest_path = folder / MANIFEST_NAME
     if not manifest_path.is_file():
-        raise BackupError(f"Không phải bản sao lưu: thiếu {manifest_path}.")
+        raise BackupError(_("Không phải bản sao lưu: thiếu %(path)s.") % {"path": manifest_path})
     try:
         return folder, json.loads(manifest_path.read_text(encoding="utf-8"))
     except ValueError as exc:
-        raise BackupError(f"Tệp {manifest_path} hỏng: {exc}") from exc
+        raise BackupError(
+            _("Tệp %(path)s hỏng: %(error)s") % {"path": manifest_path, "error": exc}
+        ) from exc
 
 
 def _maintenance():
@@ -212,8 +215,11 @@ def _database_prepare(*, database: str, force: bool) -> None:
             return
         if not force:
             raise BackupError(
-                f"Cơ sở dữ liệu {database!r} đã có dữ liệu: không khôi phục đè lên. Hãy chọn "
-                "một tên mới, hoặc dùng --force để xóa và tạo lại nó."
+                _(
+                    "Cơ sở dữ liệu %(name)s đã có dữ liệu: không khôi phục đè lên. Hãy chọn "
+                    "một tên mới, hoặc dùng --force để xóa và tạo lại nó."
+                )
+                % {"name": repr(database)}
             )
     try:
         with _maintenance() as conn, conn.cursor() as cursor:
@@ -221,14 +227,20 @@ def _database_prepare(*, database: str, force: bool) -> None:
                 sql.database_drop(cursor, name=database)
             sql.database_create(cursor, name=database)
     except psycopg.Error as exc:
-        raise BackupError(f"Không tạo được cơ sở dữ liệu {database!r}: {exc}") from exc
+        raise BackupError(
+            _("Không tạo được cơ sở dữ liệu %(name)s: %(error)s")
+            % {"name": repr(database), "error": exc}
+        ) from exc
 
 
 def _media_root_prepare(*, media_root: Path, force: bool) -> None:
     if media_root.is_dir() and any(media_root.iterdir()) and not force:
         raise BackupError(
-            f"Thư mục media {media_root} không trống: không khôi phục đè lên. Hãy chọn thư mục "
-            "khác (--media-root), hoặc dùng --force."
+            _(
+                "Thư mục media %(path)s không trống: không khôi phục đè lên. Hãy chọn thư mục "
+                "khác (--media-root), hoặc dùng --force."
+            )
+            % {"path": media_root}
         )
     media_root.mkdir(parents=True, exist_ok=True)
 
@@ -237,9 +249,11 @@ def _checksums_verify(*, folder: Path, manifest: dict) -> None:
     for name, expected in manifest.get("files", {}).items():
         path = folder / name
         if not path.is_file():
-            raise BackupError(f"Bản sao lưu thiếu tệp {name}.")
+            raise BackupError(_("Bản sao lưu thiếu tệp %(name)s.") % {"name": name})
         if _sha256(path) != expected:
-            raise BackupError(f"Tệp {name} của bản sao lưu bị hỏng (sai sha256).")
+            raise BackupError(
+                _("Tệp %(name)s của bản sao lưu bị hỏng (sai sha256).") % {"name": name}
+            )
 
 
 def backup_restore(
@@ -275,13 +289,15 @@ def backup_restore(
     ]
     if bad:
         raise BackupError(
-            f"{len(bad)} tệp media khôi phục sai sha256 hoặc bị thiếu: {', '.join(bad[:10])}."
+            _("%(n)s tệp media khôi phục sai sha256 hoặc bị thiếu: %(names)s.")
+            % {"n": len(bad), "names": ", ".join(bad[:10])}
         )
     with postgres.connect(dbname=database) as conn, conn.cursor() as cursor:
         counts = sql.table_counts(cursor)
     if counts != manifest["counts"]:
         raise BackupError(
-            f"Số bản ghi sau khôi phục {counts} khác bản kê của bản sao lưu {manifest['counts']}."
+            _("Số bản ghi sau khôi phục %(counts)s khác bản kê của bản sao lưu %(listed)s.")
+            % {"counts": counts, "listed": manifest["counts"]}
         )
     return RestoreResult(
         database=database,

@@ -1,6 +1,8 @@
 """The outbox in the admin: what is waiting, what was dead-lettered and why, and a retry."""
 
 from django.contrib import admin, messages
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from outbox.models import OutboxMessage
 from outbox.services import outbox_retry
@@ -29,7 +31,7 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.action(description="Thử gửi lại các việc đã ngừng thử")
+    @admin.action(description=gettext_lazy("Thử gửi lại các việc đã ngừng thử"))
     def retry(self, request, queryset):
         count = outbox_retry(message_ids=list(queryset.values_list("pk", flat=True)))
-        messages.success(request, f"Đã đưa {count} việc vào hàng chờ gửi lại.")
+        messages.success(request, _("Đã đưa %(n)s việc vào hàng chờ gửi lại.") % {"n": count})

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class OutboxMessage(models.Model):
@@ -7,9 +8,9 @@ class OutboxMessage(models.Model):
     same transaction as the change, so a broker outage delays it and never loses it."""
 
     class State(models.TextChoices):
-        PENDING = "pending", "Chờ gửi"
-        SENT = "sent", "Đã gửi"
-        DEAD = "dead", "Lỗi, ngừng thử lại"
+        PENDING = "pending", _("Chờ gửi")
+        SENT = "sent", _("Đã gửi")
+        DEAD = "dead", _("Lỗi, ngừng thử lại")
 
     topic = models.CharField(max_length=60)
     payload = models.JSONField(default=dict)
@@ -21,8 +22,8 @@ class OutboxMessage(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = "việc chờ gửi (outbox)"
-        verbose_name_plural = "việc chờ gửi (outbox)"
+        verbose_name = _("việc chờ gửi (outbox)")
+        verbose_name_plural = _("việc chờ gửi (outbox)")
         ordering = ["id"]
         indexes = [
             models.Index(

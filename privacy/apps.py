@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PrivacyConfig(AppConfig):
     name = "privacy"
-    verbose_name = "Quyền của người dân với dữ liệu cá nhân"
+    verbose_name = _("Quyền của người dân với dữ liệu cá nhân")

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gis_portal.accounts.tokens import tokens_revoke
 from reports import inputs, policy
@@ -135,7 +136,7 @@ def user_data_export(*, user: User) -> dict:
 def user_data_correct(*, user: User, full_name: str, phone: str, email: str = "") -> User:
     """The citizen corrects their account data (reports already filed keep what was given)."""
     user.full_name = inputs.input_text(
-        full_name, field="full_name", label="Họ và tên", max_length=inputs.NAME_MAX
+        full_name, field="full_name", label=_("Họ và tên"), max_length=inputs.NAME_MAX
     )
     user.phone = inputs.input_phone(phone)
     user.email = inputs.input_email(email)
@@ -155,9 +156,9 @@ def user_erase(*, user: User, password: str) -> User:
     """Erase a citizen's personal data: the account is anonymised and disabled, identities on
     reports wiped; reports, results and statistics stay whole. Audited."""
     if policy.user_is_staff(user):
-        raise ReportForbidden("Tài khoản cán bộ do quản trị viên xử lý, không tự xóa được.")
+        raise ReportForbidden(_("Tài khoản cán bộ do quản trị viên xử lý, không tự xóa được."))
     if not user.check_password(password or ""):
-        raise ReportInvalid("Mật khẩu không đúng.", field="password")
+        raise ReportInvalid(_("Mật khẩu không đúng."), field="password")
     now = timezone.now()
     _identity_wipe(
         ReporterIdentity.objects.filter(user=user), name=ReporterIdentity.ERASED_NAME, now=now

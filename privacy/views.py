@@ -9,6 +9,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -52,7 +53,7 @@ def account(request: HttpRequest) -> HttpResponse:
         except ReportError as exc:
             messages.error(request, f"{exc.field}: {exc.message}")
         else:
-            messages.success(request, "Đã cập nhật thông tin tài khoản.")
+            messages.success(request, _("Đã cập nhật thông tin tài khoản."))
         return redirect("privacy:account")
     response = render(request, "privacy/account.html", {"account": user})
     response["Cache-Control"] = "no-store"
@@ -74,7 +75,8 @@ def account_erase(request: HttpRequest) -> HttpResponse:
         return redirect("privacy:account")
     logout(request)
     messages.success(
-        request, "Đã xóa dữ liệu cá nhân của bạn. Các phản ánh vẫn được giữ, không kèm danh tính."
+        request,
+        _("Đã xóa dữ liệu cá nhân của bạn. Các phản ánh vẫn được giữ, không kèm danh tính."),
     )
     return redirect("reports-web:home")
 

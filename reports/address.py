@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
+from django.utils.translation import gettext as _
 
 from boundaries.selectors import edition_at
 from reports.errors import ReportInvalid
@@ -53,13 +54,14 @@ def address_locate(*, text: str) -> AddressMatch:
     """Resolve an address to a served commune; the point is one guaranteed inside it."""
     text = (text or "").strip()
     if len(text) < 4:
-        raise ReportInvalid("Hãy nhập địa chỉ (xã/phường, tỉnh).", field="address")
+        raise ReportInvalid(_("Hãy nhập địa chỉ (xã/phường, tỉnh)."), field="address")
     unit, old_ward = _parse(text)
     if unit is None:
-        raise ReportInvalid("Không nhận ra xã/phường trong địa chỉ này.", field="address")
+        raise ReportInvalid(_("Không nhận ra xã/phường trong địa chỉ này."), field="address")
     if unit.province_code not in settings.BOUNDARIES_SERVED_PROVINCES:
         raise ReportInvalid(
-            f"Địa chỉ thuộc {unit.province}, nằm ngoài địa bàn tiếp nhận phản ánh.",
+            _("Địa chỉ thuộc %(province)s, nằm ngoài địa bàn tiếp nhận phản ánh.")
+            % {"province": unit.province},
             field="address",
         )
     edition = edition_at()
@@ -67,7 +69,7 @@ def address_locate(*, text: str) -> AddressMatch:
         cursor.execute(POINT_ON_SURFACE_SQL, [edition.pk if edition else None, unit.ward_code])
         row = cursor.fetchone()
     if row is None:
-        raise ReportInvalid("Không tìm thấy xã/phường này trong ranh giới hiện hành.", "address")
+        raise ReportInvalid(_("Không tìm thấy xã/phường này trong ranh giới hiện hành."), "address")
     return AddressMatch(
         commune_code=row[0], commune_name=row[1], lon=row[2], lat=row[3], converted_from=old_ward
     )

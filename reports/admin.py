@@ -5,9 +5,11 @@ account is their identity."""
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.gis.admin import GISModelAdmin
+from django.utils.translation import gettext_lazy
 from knox.models import AuthToken
 
 from reports import models, policy
+from reports.record_text import record_text
 from reports.services.identity import (
     AccountRead,
     account_reads_record,
@@ -15,12 +17,13 @@ from reports.services.identity import (
     token_reads_record,
 )
 
-READ_REASON = "Xem trong trang quản trị"
-LIST_REASON = "Xem danh sách trong trang quản trị"
+# Audit-log reasons: the record's language (reports.record_text).
+READ_REASON = record_text("Xem trong trang quản trị")
+LIST_REASON = record_text("Xem danh sách trong trang quản trị")
 PAGE_REASONS = {
-    "delete": "Xem trang xóa trong trang quản trị",
-    "history": "Xem lịch sử thay đổi trong trang quản trị",
-    "password": "Xem trang đổi mật khẩu trong trang quản trị",
+    "delete": record_text("Xem trang xóa trong trang quản trị"),
+    "history": record_text("Xem lịch sử thay đổi trong trang quản trị"),
+    "password": record_text("Xem trang đổi mật khẩu trong trang quản trị"),
 }
 
 
@@ -173,7 +176,7 @@ class UserAdmin(ReadAuditedAdmin, BaseUserAdmin):
     list_filter = ["role", "is_staff", "is_active"]
     fieldsets = [
         *BaseUserAdmin.fieldsets,
-        ("Vai trò", {"fields": ["role", "agency", "full_name", "phone"]}),
+        (gettext_lazy("Vai trò"), {"fields": ["role", "agency", "full_name", "phone"]}),
     ]
     list_shows_subjects = True
 
@@ -343,7 +346,7 @@ class AuditLogAdmin(ReadOnlyAdmin, ConfidentialAdmin):
     readonly_fields = ["subject_account", "created_at"]
     person_fields = ("subject_account",)
 
-    @admin.display(description="tài khoản được xem (mã)")
+    @admin.display(description=gettext_lazy("tài khoản được xem (mã)"))
     def subject_account(self, obj):
         # The id only: the log says whose data was read, never the data, so reading the log
         # is no read of an account (following the id to the account page is, and is audited).

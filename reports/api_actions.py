@@ -1,5 +1,6 @@
 """Workflow actions: one small view per action, each an input serializer calling a service."""
 
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.permissions import IsAuthenticated
@@ -12,6 +13,7 @@ from reports import policy, selectors
 from reports.detail import report_detail_build
 from reports.errors import ReportInvalid
 from reports.models import Extension
+from reports.selectors_officers import officer_get
 from reports.serializers import (
     AssignSerializer,
     CategoryChangeSerializer,
@@ -32,14 +34,25 @@ from reports.serializers import (
     ReportDetailSerializer,
     ResultSubmitSerializer,
 )
-from reports.services import accounts, citizen, identity, moderation, recategorize, workflow
+from reports.serializers_officers import OfficerAssignSerializer
+from reports.services import (
+    accounts,
+    citizen,
+    identity,
+    moderation,
+    officers,
+    recategorize,
+    workflow,
+)
 from reports.views import report_detail_data
 
 
 def _extension(report, data):
     extension = Extension.objects.filter(pk=data["extension"], report=report).first()
     if extension is None:
-        raise ReportInvalid("Không tìm thấy đề nghị gia hạn của phản ánh này.", field="extension")
+        raise ReportInvalid(
+            gettext("Không tìm thấy đề nghị gia hạn của phản ánh này."), field="extension"
+        )
     return extension
 
 
@@ -119,6 +132,12 @@ ACTIONS = {
     "consent-revoke": (
         EmptySerializer,
         lambda u, r, d: citizen.identity_consent_revoke(actor=u, report=r),
+    ),
+    "assign-officer": (
+        OfficerAssignSerializer,
+        lambda u, r, d: officers.report_officer_assign(
+            actor=u, report=r, officer=officer_get(report=r, pk=d["officer"])
+        ),
     ),
 }
 

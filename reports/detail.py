@@ -5,6 +5,7 @@ Built in a fixed, small number of queries, whatever the report's history.
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Prefetch
 
 from reports import policy
@@ -24,6 +25,7 @@ from reports.selectors import (
     report_get,
     response_templates_for,
 )
+from reports.selectors_officers import officer_workload_list
 
 # The case page's form of each ready answer's kind.
 TEMPLATE_ACTIONS = {
@@ -52,8 +54,23 @@ CASE_FORMS = frozenset(
         "hide",
         "hide-approve",
         "unhide",
+        "assign-officer",
     }
 )
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A result's photos of the fix, as the page shows them side by side."""
+
+    before: list[Media]
+    after: list[Media]
+
+    def __bool__(self) -> bool:
+        return bool(self.before or self.after)
+
+
+NO_EVIDENCE = Evidence(before=[], after=[])
 
 
 @dataclass(frozen=True)
@@ -67,6 +84,11 @@ class ReportDetail:
     result: Result | None
     extensions: list[Extension]
     consent_active: bool
+    # The shown (published) result's photos, and for staff working the case the result
+    # awaiting approval with its own.
+    result_evidence: Evidence = NO_EVIDENCE
+    pending_result: Result | None = None
+    pending_evidence: Evidence = NO_EVIDENCE
 
     @property
     def sees_internal(self) -> bool:
@@ -98,6 +120,27 @@ def _result(*, viewer: policy.Viewer, report: Report) -> Result | None:
     return result
 
 
+def _pending(*, viewer: policy.Viewer, report: Report) -> Result | None:
+    if report.status != Report.Status.RESULT_SUBMITTED or not viewer.handles:
+        return None
+    return (
+        report.results.filter(state=Result.State.SUBMITTED)
+        .select_related("agency")
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def _evidence(*, viewer: policy.Viewer, result: Result | None, media: list[Media]) -> Evidence:
+    if result is None or not policy.result_evidence_visible(viewer=viewer, result=result):
+        return NO_EVIDENCE
+    own = [m for m in media if m.result_id == result.pk]
+    return Evidence(
+        before=[m for m in own if m.role == Media.Role.BEFORE],
+        after=[m for m in own if m.role == Media.Role.AFTER],
+    )
+
+
 def report_detail_build(*, user, reference: str) -> ReportDetail:
     report = report_get(user=user, reference=reference)
     return report_detail_for(user=user, report=report)
@@ -106,7 +149,7 @@ def report_detail_build(*, user, reference: str) -> ReportDetail:
 def report_detail_for(*, user, report: Report) -> ReportDetail:
     """The detail of a report already known to be in the user's scope (re-read fresh)."""
     report = (
-        Report.objects.select_related(*LIST_RELATED, "edition", "duplicate_of")
+        Report.objects.select_related(*LIST_RELATED, "edition", "duplicate_of", "assigned_officer")
         .prefetch_related(Prefetch("media", queryset=Media.objects.order_by("id")))
         .get(pk=report.pk)
     )
@@ -122,16 +165,23 @@ def report_detail_for(*, user, report: Report) -> ReportDetail:
         consent = IdentityConsent.objects.filter(
             identity__report=report, agency_id=report.current_agency_id, revoked_at__isnull=True
         ).exists()
+    # One read of every photo (the report's own and its results'), split here.
+    media = list(report.media.all())
+    result = _result(viewer=viewer, report=report)
+    pending = _pending(viewer=viewer, report=report)
     return ReportDetail(
         report=report,
         viewer=viewer,
         actions=policy.viewer_actions_available(viewer=viewer, report=report),
-        media=list(report.media.all()),
+        media=[m for m in media if m.result_id is None],
         timeline=list(policy.timeline_visible(viewer=viewer, report=report)),
         comments=list(policy.comments_visible(viewer=viewer, report=report)),
-        result=_result(viewer=viewer, report=report),
+        result=result,
         extensions=extensions,
         consent_active=consent,
+        result_evidence=_evidence(viewer=viewer, result=result, media=media),
+        pending_result=pending,
+        pending_evidence=_evidence(viewer=viewer, result=pending, media=media),
     )
 
 
@@ -159,5 +209,13 @@ def case_page_context(*, user, report: Report, actions: frozenset[str]) -> dict:
             {"reference": c.reference, "title": c.title, "lon": c.point.x, "lat": c.point.y}
             for c in candidates
         ]
+    if policy.ASSIGN_OFFICER in actions:
+        # The unit head picks an officer seeing each one's open and overdue cases.
+        context["officer_workload"] = officer_workload_list(agency=report.current_agency)
+    if "result" in actions:
+        context["evidence_limits"] = {
+            "files": settings.REPORTS_RESULT_PHOTOS_MAX,
+            "image_mb": settings.REPORTS_MEDIA_MAX_IMAGE_BYTES // 2**20,
+        }
     context["actions_grouped"] = bool(actions & CASE_FORMS)
     return context

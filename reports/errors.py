@@ -5,6 +5,9 @@ class ReportError(Exception):
     status_code = 400
 
     def __init__(self, message: str, field: str = "non_field_errors"):
+        # Rendered now, in the language of the request that raised it (a lazy text would
+        # otherwise follow whatever language is active when something reads it).
+        message = str(message)
         super().__init__(message)
         self.message = message
         self.field = field

@@ -3,6 +3,7 @@
 import uuid
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from reports import inputs
 from reports.models import Report
@@ -27,14 +28,14 @@ class MultipleFileField(forms.FileField):
 
 class ReportForm(forms.Form):
     category = forms.ModelChoiceField(
-        label="Lĩnh vực",
+        label=_("Lĩnh vực"),
         queryset=Category.objects.filter(is_active=True).order_by("sort_order", "name"),
-        empty_label="— Chọn lĩnh vực —",
+        empty_label=_("— Chọn lĩnh vực —"),
         to_field_name="code",
     )
-    title = forms.CharField(label="Tiêu đề", max_length=inputs.TITLE_MAX)
+    title = forms.CharField(label=_("Tiêu đề"), max_length=inputs.TITLE_MAX)
     description = forms.CharField(
-        label="Nội dung phản ánh",
+        label=_("Nội dung phản ánh"),
         max_length=inputs.DESCRIPTION_MAX,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
@@ -47,20 +48,20 @@ class ReportForm(forms.Form):
         required=False,
     )
     incident_at = forms.DateTimeField(
-        label="Thời điểm xảy ra",
+        label=_("Thời điểm xảy ra"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         input_formats=["%Y-%m-%dT%H:%M"],
     )
     urgent = forms.BooleanField(
-        label="Khẩn cấp (thiên tai, hỏa hoạn, tai nạn, trộm cướp, mất an ninh trật tự)",
+        label=_("Khẩn cấp (thiên tai, hỏa hoạn, tai nạn, trộm cướp, mất an ninh trật tự)"),
         required=False,
     )
-    private_result = forms.BooleanField(label="Chỉ gửi kết quả cho tôi", required=False)
-    full_name = forms.CharField(label="Họ và tên", max_length=inputs.NAME_MAX)
-    phone = forms.RegexField(label="Số điện thoại", regex=inputs.PHONE_PATTERN, max_length=20)
-    email = forms.EmailField(label="Thư điện tử (không bắt buộc)", required=False)
-    media = MultipleFileField(label="Ảnh, video", required=False)
+    private_result = forms.BooleanField(label=_("Chỉ gửi kết quả cho tôi"), required=False)
+    full_name = forms.CharField(label=_("Họ và tên"), max_length=inputs.NAME_MAX)
+    phone = forms.RegexField(label=_("Số điện thoại"), regex=inputs.PHONE_PATTERN, max_length=20)
+    email = forms.EmailField(label=_("Thư điện tử (không bắt buộc)"), required=False)
+    media = MultipleFileField(label=_("Ảnh, video"), required=False)
     idempotency_key = forms.CharField(widget=forms.HiddenInput, initial=lambda: uuid.uuid4().hex)
 
     def clean(self):
@@ -68,7 +69,7 @@ class ReportForm(forms.Form):
         if "lon" in self.errors or "lat" in self.errors:
             self.errors.pop("lon", None)
             self.errors.pop("lat", None)
-            self.add_error(None, "Hãy chấm vị trí sự việc trên bản đồ.")
+            self.add_error(None, _("Hãy chấm vị trí sự việc trên bản đồ."))
         cleaned["location_source"] = cleaned.get("location_source") or Report.LocationSource.PIN
         return cleaned
 
@@ -78,15 +79,15 @@ class RegisterForm(forms.Form):
     same generic words as the API (reports.services.accounts)."""
 
     username = forms.CharField(
-        label="Tên đăng nhập",
+        label=_("Tên đăng nhập"),
         max_length=150,
         widget=forms.TextInput(attrs={"autocomplete": "username"}),
     )
-    full_name = forms.CharField(label="Họ và tên", max_length=inputs.NAME_MAX)
-    phone = forms.RegexField(label="Số điện thoại", regex=inputs.PHONE_PATTERN, max_length=20)
-    email = forms.EmailField(label="Thư điện tử (không bắt buộc)", required=False)
+    full_name = forms.CharField(label=_("Họ và tên"), max_length=inputs.NAME_MAX)
+    phone = forms.RegexField(label=_("Số điện thoại"), regex=inputs.PHONE_PATTERN, max_length=20)
+    email = forms.EmailField(label=_("Thư điện tử (không bắt buộc)"), required=False)
     password = forms.CharField(
-        label="Mật khẩu",
+        label=_("Mật khẩu"),
         max_length=128,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),

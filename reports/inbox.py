@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from django.db.models import BooleanField, Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from reports import policy, sql
 from reports.errors import ReportInvalid
@@ -18,9 +20,9 @@ SEARCH_MAX = 200
 EXTENSION_STAGE = "xin-gia-han"
 # Sort keys of the inbox; the first is the default.
 SORTS = {
-    "han": ("Hạn sớm nhất", ("-urgent", "verify_due_at", "due_at", "created_at")),
-    "moi": ("Mới nhất", ("-created_at",)),
-    "cu": ("Cũ nhất", ("created_at",)),
+    "han": (gettext_lazy("Hạn sớm nhất"), ("-urgent", "verify_due_at", "due_at", "created_at")),
+    "moi": (gettext_lazy("Mới nhất"), ("-created_at",)),
+    "cu": (gettext_lazy("Cũ nhất"), ("created_at",)),
 }
 
 
@@ -50,13 +52,13 @@ def search_tsquery(text: str) -> str | None:
 def inbox_query_clean(*, stage: str | None, search: str | None, sort: str | None) -> InboxQuery:
     stage = stage or policy.INBOX_DEFAULT_STAGE
     if stage not in policy.INBOX_STAGE_CODES:
-        raise ReportInvalid("Mục không tồn tại.", field="tab")
+        raise ReportInvalid(_("Mục không tồn tại."), field="tab")
     search = (search or "").strip()
     if len(search) > SEARCH_MAX:
-        raise ReportInvalid(f"Từ khóa dài quá {SEARCH_MAX} ký tự.", field="q")
+        raise ReportInvalid(_("Từ khóa dài quá %(max)s ký tự.") % {"max": SEARCH_MAX}, field="q")
     sort = sort or next(iter(SORTS))
     if sort not in SORTS:
-        raise ReportInvalid("Cách sắp xếp không hợp lệ.", field="sort")
+        raise ReportInvalid(_("Cách sắp xếp không hợp lệ."), field="sort")
     return InboxQuery(stage=stage, search=search, sort=sort)
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
+from django.utils.translation import gettext as _
 
 from reports.errors import ReportInvalid
 
@@ -27,11 +28,16 @@ _ALLOWED_CONTROLS = {"\n", "\t"}
 def input_text(value, *, field: str, label: str, max_length: int, required: bool = True) -> str:
     text = unicodedata.normalize("NFC", str(value or "")).replace("\r\n", "\n").strip()
     if any(unicodedata.category(ch) == "Cc" and ch not in _ALLOWED_CONTROLS for ch in text):
-        raise ReportInvalid(f"{label} chứa ký tự điều khiển không hợp lệ.", field=field)
+        raise ReportInvalid(
+            _("%(label)s chứa ký tự điều khiển không hợp lệ.") % {"label": label}, field=field
+        )
     if required and not text:
-        raise ReportInvalid(f"Cần nhập {label.lower()}.", field=field)
+        raise ReportInvalid(_("Cần nhập %(label)s.") % {"label": label.lower()}, field=field)
     if len(text) > max_length:
-        raise ReportInvalid(f"{label} dài quá {max_length} ký tự.", field=field)
+        raise ReportInvalid(
+            _("%(label)s dài quá %(max)s ký tự.") % {"label": label, "max": max_length},
+            field=field,
+        )
     return text
 
 
@@ -39,11 +45,11 @@ def input_phone(value, *, field: str = "phone", required: bool = True) -> str:
     phone = str(value or "").strip()
     if not phone:
         if required:
-            raise ReportInvalid("Cần nhập số điện thoại người phản ánh.", field=field)
+            raise ReportInvalid(_("Cần nhập số điện thoại người phản ánh."), field=field)
         return ""
     if not PHONE_RE.match(phone):
         raise ReportInvalid(
-            "Số điện thoại không hợp lệ (8–15 chữ số, có thể bắt đầu bằng +).", field=field
+            _("Số điện thoại không hợp lệ (8–15 chữ số, có thể bắt đầu bằng +)."), field=field
         )
     return phone
 
@@ -55,9 +61,11 @@ def input_email(value, *, field: str = "email") -> str:
     try:
         EmailValidator()(email)
     except ValidationError:
-        raise ReportInvalid("Địa chỉ thư điện tử không hợp lệ.", field=field) from None
+        raise ReportInvalid(_("Địa chỉ thư điện tử không hợp lệ."), field=field) from None
     if len(email) > EMAIL_MAX:
-        raise ReportInvalid(f"Địa chỉ thư điện tử dài quá {EMAIL_MAX} ký tự.", field=field)
+        raise ReportInvalid(
+            _("Địa chỉ thư điện tử dài quá %(max)s ký tự.") % {"max": EMAIL_MAX}, field=field
+        )
     return email
 
 
@@ -65,9 +73,15 @@ def _coordinate(value, *, field: str, low: float, high: float) -> float:
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise ReportInvalid(f"{field} phải là một số (độ thập phân WGS 84).", field=field) from None
+        raise ReportInvalid(
+            _("%(field)s phải là một số (độ thập phân WGS 84).") % {"field": field}, field=field
+        ) from None
     if not math.isfinite(number) or not low <= number <= high:
-        raise ReportInvalid(f"{field} phải nằm trong khoảng {low} đến {high}.", field=field)
+        raise ReportInvalid(
+            _("%(field)s phải nằm trong khoảng %(low)s đến %(high)s.")
+            % {"field": field, "low": low, "high": high},
+            field=field,
+        )
     return number
 
 
@@ -108,16 +122,16 @@ def report_input_clean(
     name = {"lon": "lon", "lat": "lat", "full_name": "full_name", **(fields or {})}
     point = input_point(lon, lat, lon_field=name["lon"], lat_field=name["lat"])
     return ReportInput(
-        title=input_text(title, field="title", label="Tiêu đề", max_length=TITLE_MAX),
+        title=input_text(title, field="title", label=_("Tiêu đề"), max_length=TITLE_MAX),
         description=input_text(
-            description, field="description", label="Nội dung", max_length=DESCRIPTION_MAX
+            description, field="description", label=_("Nội dung"), max_length=DESCRIPTION_MAX
         ),
         lon=point[0],
         lat=point[1],
         full_name=input_text(
             full_name,
             field=name["full_name"],
-            label="Họ và tên người phản ánh",
+            label=_("Họ và tên người phản ánh"),
             max_length=NAME_MAX,
         ),
         phone=input_phone(phone, required=phone_required),

@@ -11,6 +11,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
 from gis_portal.storage import media_signed_url
@@ -47,7 +48,7 @@ def stored_file_response(name: str, *, content_type: str) -> HttpResponse:
         try:
             handle = default_storage.open(name, "rb")
         except FileNotFoundError as exc:
-            raise Http404("Không tìm thấy tệp.") from exc
+            raise Http404(gettext("Không tìm thấy tệp.")) from exc
         response = FileResponse(handle, content_type=content_type)
     # Caches must ask again: the answer changes the moment a report is hidden.
     response["Cache-Control"] = "private, no-cache"

@@ -8,6 +8,7 @@ import logging
 from dataclasses import dataclass, field
 
 from django.core import signing
+from django.utils.translation import gettext
 
 from routing_rules.models import Agency
 
@@ -70,9 +71,12 @@ def suggest_agency(report) -> Suggestion:
                 )
     agency = commune_ubnd(commune_code=report.commune.code)
     explanation = (
-        [f"Mặc định: UBND {report.commune.full_name} (nơi xảy ra sự việc)."]
+        [
+            gettext("Mặc định: UBND %(commune)s (nơi xảy ra sự việc).")
+            % {"commune": report.commune.full_name}
+        ]
         if agency
-        else ["Chưa xác định được cơ quan xử lý; IOC chọn thủ công."]
+        else [gettext("Chưa xác định được cơ quan xử lý; IOC chọn thủ công.")]
     )
     return Suggestion(agency=agency, coordinators=[], explanation=explanation)
 
@@ -102,11 +106,11 @@ def suggestion_verify(*, report, token: str) -> Suggestion:
         payload = signing.loads(token, salt=SUGGESTION_SALT, max_age=SUGGESTION_MAX_AGE)
     except signing.BadSignature as exc:
         raise ReportInvalid(
-            "Đề xuất cơ quan đã hết hạn hoặc không hợp lệ; hãy tải lại trang.",
+            gettext("Đề xuất cơ quan đã hết hạn hoặc không hợp lệ; hãy tải lại trang."),
             field="suggestion_token",
         ) from exc
     if payload.get("report") != report.pk:
-        raise ReportInvalid("Đề xuất này thuộc phản ánh khác.", field="suggestion_token")
+        raise ReportInvalid(gettext("Đề xuất này thuộc phản ánh khác."), field="suggestion_token")
     agencies = Agency.objects.in_bulk([payload["agency"], *payload["coordinators"]])
     return Suggestion(
         agency=agencies.get(payload["agency"]),

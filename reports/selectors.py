@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db.models import BooleanField, Count, FloatField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from reports import policy, sql
 from reports.deadlines import overdue_q
@@ -25,7 +26,7 @@ def report_get(*, user, reference: str) -> Report:
         .first()
     )
     if report is None:
-        raise ReportNotFound("Không tìm thấy phản ánh.", field="reference")
+        raise ReportNotFound(gettext("Không tìm thấy phản ánh."), field="reference")
     return report
 
 
@@ -38,7 +39,7 @@ def media_get(*, user, name: str) -> Media:
     if media is not None and photo != name and media.thumbnail_name(int(side)) != name:
         media = None
     if media is None:
-        raise ReportNotFound("Không tìm thấy tệp.", field="name")
+        raise ReportNotFound(gettext("Không tìm thấy tệp."), field="name")
     return media
 
 
@@ -74,7 +75,7 @@ def draft_list_open(*, user) -> QuerySet[ReportDraft]:
 def draft_get(*, user, pk: int) -> ReportDraft:
     draft = policy.drafts_visible(user=user).filter(pk=pk).select_related("category").first()
     if draft is None:
-        raise ReportNotFound("Không tìm thấy phản ánh chờ bổ sung.", field="draft")
+        raise ReportNotFound(gettext("Không tìm thấy phản ánh chờ bổ sung."), field="draft")
     return draft
 
 
@@ -141,7 +142,7 @@ def report_get_followable(*, reference: str) -> Report:
     """A report any signed-in user may follow: public and still open."""
     report = policy.reports_followable().filter(reference=reference).first()
     if report is None:
-        raise ReportNotFound("Không tìm thấy phản ánh đang xử lý.", field="reference")
+        raise ReportNotFound(gettext("Không tìm thấy phản ánh đang xử lý."), field="reference")
     return report
 
 

@@ -2,6 +2,7 @@
 applications and filed reports, claims. Scoped by reports.policy."""
 
 from django.db.models import Case, QuerySet, Value, When
+from django.utils.translation import gettext
 
 from reports import policy
 from reports.errors import ReportNotFound
@@ -24,7 +25,7 @@ def draft_media_get(*, user, draft_id: int, media_id: int) -> DraftMedia:
         .first()
     )
     if item is None:
-        raise ReportNotFound("Không tìm thấy tệp.", field="media")
+        raise ReportNotFound(gettext("Không tìm thấy tệp."), field="media")
     return item
 
 
@@ -44,7 +45,7 @@ def volunteer_application_list(*, user) -> QuerySet[VolunteerApplication]:
 def volunteer_application_get(*, user, pk: int) -> VolunteerApplication:
     application = policy.volunteer_applications_visible(user=user).filter(pk=pk).first()
     if application is None:
-        raise ReportNotFound("Không tìm thấy đăng ký.", field="application")
+        raise ReportNotFound(gettext("Không tìm thấy đăng ký."), field="application")
     return application
 
 

@@ -144,6 +144,13 @@ class ExtensionDecideSerializer(serializers.Serializer):
 
 class ResultSubmitSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=10000)
+    # Multipart photos of the fix; the service checks them (type, size, count, required).
+    before_photos = serializers.ListField(
+        child=serializers.FileField(), required=False, allow_empty=True, max_length=20
+    )
+    after_photos = serializers.ListField(
+        child=serializers.FileField(), required=False, allow_empty=True, max_length=20
+    )
 
 
 class PublishSerializer(serializers.Serializer):
@@ -223,6 +230,7 @@ class NearbySerializer(ReportListSerializer):
 
 class TransitionSerializer(serializers.ModelSerializer):
     action_label = serializers.CharField(source="get_action_display")
+    actor_label = serializers.CharField(source="actor_label_shown")
 
     class Meta:
         model = Transition
@@ -239,6 +247,8 @@ class TransitionSerializer(serializers.ModelSerializer):
 
 
 class CommentSerializer(serializers.ModelSerializer):
+    author_label = serializers.CharField(source="author_label_shown")
+
     class Meta:
         model = Comment
         fields = ["id", "author_label", "body", "internal", "created_at"]
@@ -314,18 +324,32 @@ class ReportDetailSerializer(ReportListSerializer):
             "extensions",
             "actions",
             "assign_suggestion",
+            "assigned_officer",
             "viewer",
         ]
 
     actions = serializers.SerializerMethodField()
     assign_suggestion = serializers.SerializerMethodField()
+    assigned_officer = serializers.SerializerMethodField()
 
     def _detail(self):
         return self.context["detail"]
 
     def get_result(self, report: Report) -> dict | None:
-        result = self._detail().result
-        return ResultSerializer(result).data if result else None
+        """The published result, with its photos of the fix where the policy shows them."""
+        detail = self._detail()
+        if detail.result is None:
+            return None
+        return {
+            **ResultSerializer(detail.result).data,
+            "evidence": self._evidence(detail.result_evidence),
+        }
+
+    def _evidence(self, evidence) -> dict:
+        return {
+            role: MediaSerializer(getattr(evidence, role), many=True, context=self.context).data
+            for role in ("before", "after")
+        }
 
     def get_timeline(self, report: Report) -> list[dict]:
         return TransitionSerializer(self._detail().timeline, many=True).data
@@ -356,6 +380,13 @@ class ReportDetailSerializer(ReportListSerializer):
             "explanation": suggestion.explanation,
             "token": suggestion_sign(report=report, suggestion=suggestion),
         }
+
+    def get_assigned_officer(self, report: Report) -> str | None:
+        """Staff handling the case see which officer has it (a name; never the reporter's)."""
+        officer = report.assigned_officer
+        if officer is None or not self._detail().sees_internal:
+            return None
+        return officer.full_name or officer.username
 
     def get_viewer(self, report: Report) -> dict:
         detail = self._detail()

@@ -1,6 +1,8 @@
 """Read endpoints and submission of the report API."""
 
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import NotAuthenticated
@@ -36,7 +38,7 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
     "Idempotency-Key",
     {"type": "string", "maxLength": 100},
     OpenApiParameter.HEADER,
-    description="Gửi lại cùng khóa sẽ nhận lại phản ánh đã tạo, không tạo thêm.",
+    description=_("Gửi lại cùng khóa sẽ nhận lại phản ánh đã tạo, không tạo thêm."),
 )
 
 
@@ -76,7 +78,7 @@ class ReportListCreateView(generics.ListAPIView):
         request=ReportSubmitSerializer,
         responses={201: ReportCreatedSerializer, 200: ReportCreatedSerializer},
         parameters=[IDEMPOTENCY_HEADER],
-        description=(
+        description=_(
             "Gửi phản ánh. Trả lời ngắn gọn: mã phản ánh, trạng thái và đường dẫn; nội dung "
             "đầy đủ lấy bằng GET `links.self`. Gửi lại cùng Idempotency-Key nhận lại câu trả "
             "lời của phản ánh đã tạo (200)."
@@ -84,7 +86,7 @@ class ReportListCreateView(generics.ListAPIView):
     )
     def post(self, request: Request) -> Response:
         if not request.user.is_authenticated:
-            raise NotAuthenticated("Cần đăng nhập để gửi phản ánh.")
+            raise NotAuthenticated(gettext("Cần đăng nhập để gửi phản ánh."))
         serializer = ReportSubmitSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -200,7 +202,7 @@ class StatsView(APIView):
     @extend_schema(responses={200: dict})
     def get(self, request: Request) -> Response:
         if not policy.user_is_analyst(request.user):
-            raise ReportForbidden("Không có quyền xem thống kê.")
+            raise ReportForbidden(gettext("Không có quyền xem thống kê."))
         return Response(selectors.report_stats(user=request.user))
 
 
@@ -221,6 +223,6 @@ class NotificationReadView(APIView):
     @extend_schema(request=None, responses={204: None})
     def post(self, request: Request, pk: int) -> Response:
         if not selectors.notification_list(user=request.user).filter(pk=pk).exists():
-            raise ReportNotFound("Không tìm thấy thông báo.", field="id")
+            raise ReportNotFound(gettext("Không tìm thấy thông báo."), field="id")
         notification_mark_read(user=request.user, notification_id=pk)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from reports import inbox, policy, selectors
 from reports.api_base import ReportFilter
@@ -21,7 +22,7 @@ def public_list(request: HttpRequest) -> HttpResponse:
     errors: list[tuple[str, str]] = []
     search = (request.GET.get("q") or "").strip()
     if len(search) > inbox.SEARCH_MAX:
-        errors.append(("q", f"Từ khóa dài quá {inbox.SEARCH_MAX} ký tự."))
+        errors.append(("q", _("Từ khóa dài quá %(max)s ký tự.") % {"max": inbox.SEARCH_MAX}))
         search = ""
     public = selectors.report_list_public()
     filterset = ReportFilter(request.GET, queryset=public)

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from reports import policy, selectors
@@ -18,11 +19,16 @@ from reports.routing import suggest_agency, suggestion_sign
 from reports.services import accounts, citizen
 from reports.services.identity import identity_reveal
 from reports.services.submission import report_submit
+from reports.web_agency import agency_queue_page
 from reports.web_citizen import resubmit_initial
 from routing_rules.models import Agency
 from routing_rules.selectors import category_list
 
-HOTLINES = [("113", "Công an"), ("114", "Cứu hỏa, cứu nạn"), ("115", "Cấp cứu y tế")]
+HOTLINES = [
+    ("113", gettext_lazy("Công an")),
+    ("114", gettext_lazy("Cứu hỏa, cứu nạn")),
+    ("115", gettext_lazy("Cấp cứu y tế")),
+]
 
 
 def _page(request: HttpRequest, reports):
@@ -43,7 +49,7 @@ def register(request: HttpRequest) -> HttpResponse:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, "Đăng ký thành công.")
+            messages.success(request, gettext("Đăng ký thành công."))
             return redirect("reports-web:submit")
     return render(request, "reports/register.html", {"form": form})
 
@@ -69,7 +75,11 @@ def submit(request: HttpRequest) -> HttpResponse:
             field = exc.field if exc.field in form.fields else None
             form.add_error(field, exc.message)
         else:
-            messages.success(request, f"Đã gửi phản ánh {outcome.report.reference}. Cảm ơn bạn!")
+            messages.success(
+                request,
+                gettext("Đã gửi phản ánh %(reference)s. Cảm ơn bạn!")
+                % {"reference": outcome.report.reference},
+            )
             return redirect("reports-web:detail", reference=outcome.report.reference)
     # A refused submission is a 400 (the form names the field), as on the API.
     status = 400 if form.errors else 200
@@ -80,7 +90,7 @@ def submit(request: HttpRequest) -> HttpResponse:
 @login_required
 def my_reports(request: HttpRequest) -> HttpResponse:
     page = _page(request, selectors.report_list_mine(user=request.user))
-    context = {"page": page, "heading": "Phản ánh của tôi", "mine": True}
+    context = {"page": page, "heading": gettext("Phản ánh của tôi"), "mine": True}
     return render(request, "reports/list.html", context)
 
 
@@ -88,9 +98,7 @@ def my_reports(request: HttpRequest) -> HttpResponse:
 def agency_queue(request: HttpRequest) -> HttpResponse:
     if not policy.user_is_officer(request.user):
         raise Http404
-    page = _page(request, selectors.report_list_agency_queue(user=request.user))
-    heading = f"Phản ánh giao {request.user.agency.name}"
-    return render(request, "reports/list.html", {"page": page, "heading": heading})
+    return agency_queue_page(request)
 
 
 def detail(request: HttpRequest, reference: str) -> HttpResponse:
@@ -103,12 +111,13 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
         "detail": detail,
         "report": report,
         "actions": actions,
+        "action_error": action_error_take(request, reference=reference),
         "ratings": Rating.Value.choices,
         "hotlines": HOTLINES if report.urgent else [],
         "moderation": [
-            ("hide-approve", "Duyệt ẩn"),
-            ("hide", "Ẩn khỏi công khai"),
-            ("unhide", "Bỏ ẩn"),
+            ("hide-approve", gettext("Duyệt ẩn")),
+            ("hide", gettext("Ẩn khỏi công khai")),
+            ("unhide", gettext("Bỏ ẩn")),
         ],
     }
     if actions & {"assign", "invite"}:
@@ -151,6 +160,27 @@ def identity(request: HttpRequest, reference: str) -> HttpResponse:
     return response
 
 
+ACTION_ERROR_KEY = "action_error"
+
+
+def action_error_keep(request, *, reference: str, action: str, field, message) -> None:
+    """The refusal goes to the top of the page (announced: role=alert) and, where it names a
+    field, beside that field on the page the action returns to (reports/templatetags)."""
+    messages.error(request, message)
+    if field:
+        request.session[ACTION_ERROR_KEY] = {
+            "reference": reference,
+            "action": action,
+            "field": str(field),
+            "message": str(message),
+        }
+
+
+def action_error_take(request, *, reference: str) -> dict | None:
+    error = request.session.pop(ACTION_ERROR_KEY, None)
+    return error if error and error.get("reference") == reference else None
+
+
 @login_required
 @require_POST
 def action(request: HttpRequest, reference: str, name: str) -> HttpResponse:
@@ -162,17 +192,24 @@ def action(request: HttpRequest, reference: str, name: str) -> HttpResponse:
     except ReportNotFound as exc:
         raise Http404(exc.message) from exc
     serializer_class, perform = ACTIONS[name]
-    serializer = serializer_class(data=request.POST.copy())
+    data = request.POST.copy()
+    for key in request.FILES:  # a result's photos
+        data.setlist(key, request.FILES.getlist(key))
+    serializer = serializer_class(data=data)
     try:
         policy.action_check(user=request.user, report=report, action=name)
         if not serializer.is_valid():
             field, errors = next(iter(serializer.errors.items()))
-            messages.error(request, f"{field}: {errors[0]}")
+            action_error_keep(
+                request, reference=reference, action=name, field=field, message=errors[0]
+            )
         else:
             perform(request.user, report, dict(serializer.validated_data))
-            messages.success(request, "Đã cập nhật.")
+            messages.success(request, gettext("Đã cập nhật."))
     except ReportError as exc:
-        messages.error(request, exc.message)
+        action_error_keep(
+            request, reference=reference, action=name, field=exc.field, message=exc.message
+        )
     # A form on a work list (the IOC's inbox) returns to it; only a path of this site.
     back = request.POST.get("next", "")
     if back.startswith("/") and not back.startswith("//"):
@@ -194,5 +231,7 @@ def comment(request: HttpRequest, reference: str) -> HttpResponse:
     except ReportNotFound as exc:
         raise Http404(exc.message) from exc
     except ReportError as exc:
-        messages.error(request, exc.message)
+        action_error_keep(
+            request, reference=reference, action="comment", field=exc.field, message=exc.message
+        )
     return redirect("reports-web:detail", reference=reference)

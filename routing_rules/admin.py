@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.gis.admin import GISModelAdmin
+from django.utils.translation import gettext_lazy as _
 
 from routing_rules.models import Agency, Category, Rule, SpecialZone
 from routing_rules.widgets import LocalOSMWidget
@@ -7,9 +8,17 @@ from routing_rules.widgets import LocalOSMWidget
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "group", "sort_order", "urgent_hint", "is_active")
-    list_editable = ("sort_order", "is_active")
-    list_filter = ("group", "urgent_hint", "is_active")
+    list_display = (
+        "code",
+        "name",
+        "group",
+        "sort_order",
+        "urgent_hint",
+        "result_photos_required",
+        "is_active",
+    )
+    list_editable = ("sort_order", "result_photos_required", "is_active")
+    list_filter = ("group", "urgent_hint", "result_photos_required", "is_active")
     search_fields = ("code", "name", "description")
 
 
@@ -60,9 +69,9 @@ class RuleAdmin(admin.ModelAdmin):
     list_select_related = ("target_agency",)
     fieldsets = (
         (None, {"fields": ("code", "name", "description", "priority", "is_active")}),
-        ("Hiệu lực", {"fields": ("valid_from", "valid_to")}),
+        (_("Hiệu lực"), {"fields": ("valid_from", "valid_to")}),
         (
-            "Điều kiện (để trống = không giới hạn)",
+            _("Điều kiện (để trống = không giới hạn)"),
             {
                 "fields": (
                     "categories",
@@ -76,7 +85,7 @@ class RuleAdmin(admin.ModelAdmin):
             },
         ),
         (
-            "Đơn vị xử lý",
+            _("Đơn vị xử lý"),
             {"fields": ("target_kind", "target_agency", "coordinators", "coordinate_commune_ubnd")},
         ),
     )

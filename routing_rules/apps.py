@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class RoutingRulesConfig(AppConfig):
     name = "routing_rules"
-    verbose_name = "Quy tắc chuyển xử lý"
+    verbose_name = _("Quy tắc chuyển xử lý")
 
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save

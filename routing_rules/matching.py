@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from routing_rules.errors import RoutingUnavailable
 from routing_rules.models import Agency, Rule, SpecialZone
@@ -32,9 +33,11 @@ class Place:
 
     def unit_label(self, code: str | None) -> str:
         if not code:
-            return "(không xác định)"
+            return _("(không xác định)")
         name = self.names.get(code)
-        return f"{name} (mã {code})" if name else f"đơn vị mã {code}"
+        if name:
+            return _("%(name)s (mã %(code)s)") % {"name": name, "code": code}
+        return _("đơn vị mã %(code)s") % {"code": code}
 
 
 @dataclass
@@ -96,8 +99,11 @@ def commune_ubnd_find(commune_code: str) -> Agency:
     )
     if agency is None:
         raise RoutingUnavailable(
-            f"Chưa có UBND đang hoạt động cho xã/phường mã {commune_code}: "
-            "hãy nạp dữ liệu bằng `manage.py routing_load` hoặc thêm trong trang quản trị."
+            _(
+                "Chưa có UBND đang hoạt động cho xã/phường mã %(code)s: hãy nạp dữ liệu bằng "
+                "`manage.py routing_load` hoặc thêm trong trang quản trị."
+            )
+            % {"code": commune_code}
         )
     return agency
 
@@ -122,12 +128,15 @@ def _area_branch(parent: Agency, place: Place) -> tuple[Agency, str]:
     for code in codes:  # the most local jurisdiction wins
         for branch in branches:
             if code in branch.jurisdiction_codes:
-                return branch, (
-                    f"chi nhánh của {parent.name} có địa bàn gồm {place.unit_label(code)}"
-                )
+                return branch, _("chi nhánh của %(parent)s có địa bàn gồm %(unit)s") % {
+                    "parent": parent.name,
+                    "unit": place.unit_label(code),
+                }
     if not parent.is_active:
-        raise Unresolved(f"{parent.name} không còn hoạt động")
-    return parent, f"{parent.name} chưa có chi nhánh phụ trách địa bàn này nên trực tiếp xử lý"
+        raise Unresolved(_("%(agency)s không còn hoạt động") % {"agency": parent.name})
+    return parent, _("%(agency)s chưa có chi nhánh phụ trách địa bàn này nên trực tiếp xử lý") % {
+        "agency": parent.name
+    }
 
 
 def target_resolve(match: Match, place: Place) -> tuple[Agency, str, list[Agency]]:
@@ -137,34 +146,44 @@ def target_resolve(match: Match, place: Place) -> tuple[Agency, str, list[Agency
     if kind == Rule.Target.FIXED:
         agency = rule.target_agency
         if agency is None or not agency.is_active:
-            raise Unresolved("cơ quan được chỉ định không còn hoạt động")
-        return agency, "cơ quan được quy tắc chỉ định", []
+            raise Unresolved(_("cơ quan được chỉ định không còn hoạt động"))
+        return agency, _("cơ quan được quy tắc chỉ định"), []
     if kind == Rule.Target.COMMUNE_UBND:
         if not place.commune_code:
-            raise Unresolved("không xác định được xã/phường nơi có vị trí")
+            raise Unresolved(_("không xác định được xã/phường nơi có vị trí"))
         agency = _commune_ubnd(place)
-        return agency, f"UBND nơi có vị trí ({place.unit_label(place.commune_code)})", []
+        return agency, _ubnd_here(place), []
     if kind == Rule.Target.AREA_BRANCH:
         if rule.target_agency is None:
-            raise Unresolved("quy tắc chưa chỉ định cơ quan mẹ")
+            raise Unresolved(_("quy tắc chưa chỉ định cơ quan mẹ"))
         agency, why = _area_branch(rule.target_agency, place)
         return agency, why, []
     zone = _managed_zone(match, place)
     if kind == Rule.Target.ZONE_MANAGER:
         if zone is None:
-            raise Unresolved("vùng đặc biệt chứa vị trí chưa có đơn vị quản lý")
-        return zone.managing_agency, f"đơn vị quản lý {zone.name}", []
+            raise Unresolved(_("vùng đặc biệt chứa vị trí chưa có đơn vị quản lý"))
+        return zone.managing_agency, _manager_of(zone), []
     # SUPERIOR: the unit the report is about is the zone's manager, else the commune's UBND.
     if zone is not None:
-        concerned, where = zone.managing_agency, f"đơn vị quản lý {zone.name}"
+        concerned, where = zone.managing_agency, _manager_of(zone)
     elif place.commune_code:
-        concerned, where = _commune_ubnd(place), "chính quyền nơi có vị trí"
+        concerned, where = _commune_ubnd(place), _("chính quyền nơi có vị trí")
     else:
-        raise Unresolved("không xác định được đơn vị liên quan")
+        raise Unresolved(_("không xác định được đơn vị liên quan"))
     superior = concerned.parent
+    values = {"agency": concerned.name, "where": where}
     if superior is None or not superior.is_active:
-        return concerned, f"{concerned.name} ({where}) chưa có cấp trên nên tự xử lý", []
-    return superior, f"cấp trên của đơn vị liên quan là {concerned.name} ({where})", [concerned]
+        return concerned, _("%(agency)s (%(where)s) chưa có cấp trên nên tự xử lý") % values, []
+    why = _("cấp trên của đơn vị liên quan là %(agency)s (%(where)s)") % values
+    return superior, why, [concerned]
+
+
+def _ubnd_here(place: Place) -> str:
+    return _("UBND nơi có vị trí (%(unit)s)") % {"unit": place.unit_label(place.commune_code)}
+
+
+def _manager_of(zone: SpecialZone) -> str:
+    return _("đơn vị quản lý %(zone)s") % {"zone": zone.name}
 
 
 def _commune_ubnd(place: Place) -> Agency:

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from boundaries.selectors import unit_list
 from routing_rules.errors import RoutingUnavailable
@@ -164,7 +165,9 @@ def _place(request: RouteRequest) -> Place:
         for code, level, full_name, unit_type in units.values_list(
             "code", "level", "full_name", "unit_type"
         ):
-            names[code] = f"{full_name} cũ" if level == "district" else full_name
+            names[code] = (
+                _("%(name)s cũ") % {"name": full_name} if level == "district" else full_name
+            )
             if level == "commune" and code == request.commune_code:
                 commune_type = unit_type
     return Place(
@@ -178,22 +181,30 @@ def _place(request: RouteRequest) -> Place:
 
 def _location_lines(place: Place) -> list[str]:
     if place.commune_code:
-        line = f"Vị trí thuộc {place.unit_label(place.commune_code)}"
+        commune = place.unit_label(place.commune_code)
         if place.district_code:
-            line += f", địa bàn {place.unit_label(place.district_code)}"
-        lines = [line + "."]
+            line = _("Vị trí thuộc %(commune)s, địa bàn %(district)s.") % {
+                "commune": commune,
+                "district": place.unit_label(place.district_code),
+            }
+        else:
+            line = _("Vị trí thuộc %(commune)s.") % {"commune": commune}
+        lines = [line]
     else:
-        lines = ["Không xác định được xã/phường chứa vị trí."]
+        lines = [_("Không xác định được xã/phường chứa vị trí.")]
     if place.zones:
         zones = "; ".join(
-            f"{zone.name} ({zone.get_kind_display()}"
-            + (", vị trí gần đúng" if zone.approximate else "")
-            + ")"
+            (
+                _("%(zone)s (%(kind)s, vị trí gần đúng)")
+                if zone.approximate
+                else _("%(zone)s (%(kind)s)")
+            )
+            % {"zone": zone.name, "kind": zone.get_kind_display()}
             for zone in place.zones
         )
-        lines.append(f"Vị trí nằm trong vùng đặc biệt: {zones}.")
+        lines.append(_("Vị trí nằm trong vùng đặc biệt: %(zones)s.") % {"zones": zones})
     else:
-        lines.append("Vị trí không nằm trong vùng đặc biệt nào.")
+        lines.append(_("Vị trí không nằm trong vùng đặc biệt nào."))
     return lines
 
 
@@ -201,26 +212,37 @@ def _condition_line(match: Match, place: Place) -> str:
     parts = []
     conditions = match.conditions
     if "category" in conditions:
-        parts.append(f"lĩnh vực «{conditions['category']['name']}»")
+        parts.append(_("lĩnh vực «%(name)s»") % {"name": conditions["category"]["name"]})
     if "units" in conditions:
-        parts.append("địa bàn " + ", ".join(place.unit_label(c) for c in conditions["units"]))
+        units = ", ".join(place.unit_label(c) for c in conditions["units"])
+        parts.append(_("địa bàn %(units)s") % {"units": units})
     if "commune_type" in conditions:
-        parts.append(f"đơn vị cấp xã là {conditions['commune_type']}")
+        parts.append(_("đơn vị cấp xã là %(type)s") % {"type": conditions["commune_type"]})
     if match.zones:
-        parts.append("trong vùng " + ", ".join(f"«{zone.name}»" for zone in match.zones))
+        zones = ", ".join(f"«{zone.name}»" for zone in match.zones)
+        parts.append(_("trong vùng %(zones)s") % {"zones": zones})
     if "urgent" in conditions:
-        parts.append("phản ánh khẩn cấp" if conditions["urgent"] else "phản ánh không khẩn cấp")
+        parts.append(
+            _("phản ánh khẩn cấp") if conditions["urgent"] else _("phản ánh không khẩn cấp")
+        )
     if "keywords" in conditions:
-        parts.append("có từ khóa " + ", ".join(f"«{k}»" for k in conditions["keywords"]))
+        keywords = ", ".join(f"«{k}»" for k in conditions["keywords"])
+        parts.append(_("có từ khóa %(keywords)s") % {"keywords": keywords})
     if not parts:
-        return "Quy tắc không đặt điều kiện nào (áp dụng cho mọi phản ánh)."
-    return "Điều kiện khớp: " + "; ".join(parts) + "."
+        return _("Quy tắc không đặt điều kiện nào (áp dụng cho mọi phản ánh).")
+    return _("Điều kiện khớp: %(conditions)s.") % {"conditions": "; ".join(parts)}
+
+
+def _handler_line(agency: Agency, why: str) -> str:
+    return _("Đơn vị xử lý: %(agency)s — %(why)s.") % {"agency": agency.name, "why": why}
 
 
 def _coordinator_line(coordinators: list[Agency]) -> str:
     if not coordinators:
-        return "Không có đơn vị phối hợp."
-    return "Đơn vị phối hợp: " + ", ".join(a.name for a in coordinators) + "."
+        return _("Không có đơn vị phối hợp.")
+    return _("Đơn vị phối hợp: %(agencies)s.") % {
+        "agencies": ", ".join(a.name for a in coordinators)
+    }
 
 
 def report_route(
@@ -256,14 +278,16 @@ def report_route(
             agency, why, extra = target_resolve(match, place)
         except Unresolved as exc:
             explanation.append(
-                f"Quy tắc «{rule.name}» khớp nhưng bị bỏ qua: {exc}; xét quy tắc tiếp theo."
+                _("Quy tắc «%(rule)s» khớp nhưng bị bỏ qua: %(reason)s; xét quy tắc tiếp theo.")
+                % {"rule": rule.name, "reason": exc}
             )
             continue
         coordinators = coordinators_collect(match=match, handler=agency, extra=extra, place=place)
         explanation += [
-            f"Áp dụng quy tắc «{rule.name}» (thứ tự ưu tiên {rule.priority}, mã {rule.code}).",
+            _("Áp dụng quy tắc «%(rule)s» (thứ tự ưu tiên %(priority)s, mã %(code)s).")
+            % {"rule": rule.name, "priority": rule.priority, "code": rule.code},
             _condition_line(match, place),
-            f"Đơn vị xử lý: {agency.name} — {why}.",
+            _handler_line(agency, why),
             _coordinator_line(coordinators),
         ]
         return RouteDecision(
@@ -282,19 +306,19 @@ def report_route(
 def _fallback(place: Place, explanation: list[str]) -> RouteDecision:
     if place.commune_code:
         agency = commune_ubnd_find(place.commune_code)
-        why = f"UBND nơi có vị trí ({place.unit_label(place.commune_code)})"
+        why = _("UBND nơi có vị trí (%(unit)s)") % {"unit": place.unit_label(place.commune_code)}
     else:
         agency = (
             Agency.objects.filter(kind=Agency.Kind.IOC, is_active=True).order_by("code").first()
         )
         if agency is None:
             raise RoutingUnavailable(
-                "Không xác định được xã/phường và chưa có IOC để phân loại thủ công."
+                _("Không xác định được xã/phường và chưa có IOC để phân loại thủ công.")
             )
-        why = "IOC phân loại thủ công vì không xác định được xã/phường"
+        why = _("IOC phân loại thủ công vì không xác định được xã/phường")
     explanation += [
-        "Không có quy tắc nào khớp: áp dụng mặc định.",
-        f"Đơn vị xử lý: {agency.name} — {why}.",
+        _("Không có quy tắc nào khớp: áp dụng mặc định."),
+        _handler_line(agency, why),
         _coordinator_line([]),
     ]
     return RouteDecision(

@@ -1,3 +1,6 @@
+from django.utils.functional import lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework_gis.fields import GeometryField
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
@@ -38,17 +41,25 @@ class AgencySerializer(AgencyRefSerializer):
         )
 
 
+def _invalid_choice(values) -> str:
+    """DRF fills {input}; the allowed codes are listed in the message."""
+    return lazy(
+        lambda: gettext('"{input}" không hợp lệ: %(choices)s.') % {"choices": ", ".join(values)},
+        str,
+    )()
+
+
 class AgencyQuerySerializer(serializers.Serializer):
     kind = serializers.ChoiceField(
         choices=Agency.Kind.values,
         required=False,
-        error_messages={
-            "invalid_choice": f'"{{input}}" không hợp lệ: {", ".join(Agency.Kind.values)}.'
-        },
+        error_messages={"invalid_choice": _invalid_choice(Agency.Kind.values)},
     )
     parent = serializers.SlugField(required=False)
     jurisdiction = serializers.RegexField(
-        r"^\d{2,5}$", required=False, error_messages={"invalid": "phải là mã đơn vị (2–5 chữ số)."}
+        r"^\d{2,5}$",
+        required=False,
+        error_messages={"invalid": _("phải là mã đơn vị (2–5 chữ số).")},
     )
     search = serializers.CharField(required=False, max_length=100)
     include_inactive = serializers.BooleanField(required=False, default=False)
@@ -82,23 +93,23 @@ class SpecialZoneQuerySerializer(serializers.Serializer):
     kind = serializers.ChoiceField(
         choices=SpecialZone.Kind.values,
         required=False,
-        error_messages={
-            "invalid_choice": f'"{{input}}" không hợp lệ: {", ".join(SpecialZone.Kind.values)}.'
-        },
+        error_messages={"invalid_choice": _invalid_choice(SpecialZone.Kind.values)},
     )
 
 
 class RoutePreviewQuerySerializer(CoordinatesSerializer):
-    category = serializers.SlugField(error_messages={"required": "bắt buộc phải có."})
+    category = serializers.SlugField(error_messages={"required": _("bắt buộc phải có.")})
     urgent = serializers.BooleanField(required=False, default=False)
     text = serializers.CharField(required=False, default="", allow_blank=True, max_length=5000)
     at = serializers.DateTimeField(
-        required=False, error_messages={"invalid": "phải là thời điểm ISO 8601."}
+        required=False, error_messages={"invalid": _("phải là thời điểm ISO 8601.")}
     )
 
     def validate_category(self, value: str) -> str:
         if not Category.objects.filter(code=value, is_active=True).exists():
-            raise serializers.ValidationError(f"không có lĩnh vực đang dùng mã «{value}».")
+            raise serializers.ValidationError(
+                gettext("không có lĩnh vực đang dùng mã «%(code)s».") % {"code": value}
+            )
         return value
 
 

@@ -9,6 +9,8 @@ from collections.abc import Mapping
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from boundaries.selectors import unit_list
 from routing_rules.models import COMMUNE_TYPES, Agency, Category, Rule, SpecialZone
@@ -16,7 +18,7 @@ from routing_rules.models import COMMUNE_TYPES, Agency, Category, Rule, SpecialZ
 AREA_GEOMETRY_TYPES = ("Polygon", "MultiPolygon")
 ZONE_GEOMETRY_TYPES = ("Point", "LineString", "MultiLineString", *AREA_GEOMETRY_TYPES)
 
-NOT_STRINGS = 'Phải là danh sách các chuỗi không rỗng, dạng ["…", "…"].'
+NOT_STRINGS = gettext_lazy('Phải là danh sách các chuỗi không rỗng, dạng ["…", "…"].')
 
 
 def is_string_list(value) -> bool:
@@ -40,12 +42,16 @@ def _levels(codes: list[str], known: Mapping[str, str] | None) -> dict[str, str]
 def _unknown_units(codes: list[str], levels: Mapping[str, str]) -> str | None:
     unknown = [code for code in codes if code not in levels]
     if unknown:
-        return f"Không có đơn vị hành chính mã {', '.join(unknown)}."
+        return _("Không có đơn vị hành chính mã %(codes)s.") % {"codes": ", ".join(unknown)}
     return None
 
 
 def _not_one_of(what: str, bad: list[str], allowed) -> str:
-    return f"{what} không hợp lệ: {', '.join(bad)} (hợp lệ: {', '.join(allowed)})."
+    return _("%(what)s không hợp lệ: %(bad)s (hợp lệ: %(allowed)s).") % {
+        "what": what,
+        "bad": ", ".join(bad),
+        "allowed": ", ".join(allowed),
+    }
 
 
 def _raise(errors: dict) -> None:
@@ -68,7 +74,7 @@ def agency_validate(*, agency: Agency, unit_levels: Mapping[str, str] | None = N
         if unknown:
             errors["jurisdiction_codes"] = unknown
     if agency.parent_id is not None and agency.pk is not None and agency.parent_id == agency.pk:
-        errors["parent"] = "Cơ quan không thể là cấp trên của chính nó."
+        errors["parent"] = _("Cơ quan không thể là cấp trên của chính nó.")
     _raise(errors)
 
 
@@ -78,21 +84,21 @@ def zone_validate(*, zone: SpecialZone) -> None:
     geom = zone.geom
     if geom is not None:
         if geom.geom_type not in ZONE_GEOMETRY_TYPES:
-            errors["geom"] = _not_one_of("Loại hình học", [geom.geom_type], ZONE_GEOMETRY_TYPES)
+            errors["geom"] = _not_one_of(_("Loại hình học"), [geom.geom_type], ZONE_GEOMETRY_TYPES)
         elif geom.empty:
-            errors["geom"] = "Hình học rỗng."
+            errors["geom"] = _("Hình học rỗng.")
         elif not geom.valid:
-            errors["geom"] = f"Hình học không hợp lệ: {geom.valid_reason}."
+            errors["geom"] = _("Hình học không hợp lệ: %(reason)s.") % {"reason": geom.valid_reason}
         elif (
             not unit_list(level="province")
             .filter(code__in=list(settings.BOUNDARIES_SERVED_PROVINCES), geom__intersects=geom)
             .exists()
         ):
-            errors["geom"] = (
+            errors["geom"] = _(
                 "Vùng nằm ngoài tỉnh tiếp nhận phản ánh (có nhầm kinh độ với vĩ độ không?)."
             )
         if geom.geom_type not in AREA_GEOMETRY_TYPES and not (zone.buffer_m and zone.buffer_m > 0):
-            errors["buffer_m"] = "Điểm và đường cần vùng đệm lớn hơn 0 m."
+            errors["buffer_m"] = _("Điểm và đường cần vùng đệm lớn hơn 0 m.")
     _raise(errors)
 
 
@@ -103,7 +109,7 @@ def rule_validate(*, rule: Rule, unit_levels: Mapping[str, str] | None = None) -
     if priority is not None and (
         isinstance(priority, bool) or not isinstance(priority, int) or priority < 1
     ):
-        errors["priority"] = "Phải là số nguyên từ 1 trở lên."
+        errors["priority"] = _("Phải là số nguyên từ 1 trở lên.")
     units = _strings(rule.unit_codes, "unit_codes", errors)
     if units:
         levels = _levels(units, unit_levels)
@@ -111,22 +117,21 @@ def rule_validate(*, rule: Rule, unit_levels: Mapping[str, str] | None = None) -
         if message := _unknown_units(units, levels):
             errors["unit_codes"] = message
         elif provinces:
-            errors["unit_codes"] = (
-                f"Mã {', '.join(provinces)} là cả tỉnh, khớp mọi vị trí: "
-                "hãy để trống điều kiện địa bàn."
-            )
+            errors["unit_codes"] = _(
+                "Mã %(codes)s là cả tỉnh, khớp mọi vị trí: hãy để trống điều kiện địa bàn."
+            ) % {"codes": ", ".join(provinces)}
     types = _strings(rule.commune_types, "commune_types", errors)
     if bad := [value for value in types if value not in COMMUNE_TYPES]:
-        errors["commune_types"] = _not_one_of("Loại đơn vị", bad, COMMUNE_TYPES)
+        errors["commune_types"] = _not_one_of(_("Loại đơn vị"), bad, COMMUNE_TYPES)
     kinds = _strings(rule.zone_kinds, "zone_kinds", errors)
     if bad := [kind for kind in kinds if kind not in SpecialZone.Kind.values]:
-        errors["zone_kinds"] = _not_one_of("Loại vùng", bad, SpecialZone.Kind.values)
+        errors["zone_kinds"] = _not_one_of(_("Loại vùng"), bad, SpecialZone.Kind.values)
     _strings(rule.keywords, "keywords", errors)
     needs_agency = rule.target_kind in (Rule.Target.FIXED, Rule.Target.AREA_BRANCH)
     if needs_agency and rule.target_agency_id is None:
-        errors["target_agency"] = (
-            f"Cần chọn cơ quan khi đơn vị xử lý là «{Rule.Target(rule.target_kind).label}»."
-        )
+        errors["target_agency"] = _("Cần chọn cơ quan khi đơn vị xử lý là «%(target)s».") % {
+            "target": Rule.Target(rule.target_kind).label
+        }
     if rule.valid_from and rule.valid_to and rule.valid_to <= rule.valid_from:
-        errors["valid_to"] = "Phải sau thời điểm bắt đầu hiệu lực."
+        errors["valid_to"] = _("Phải sau thời điểm bắt đầu hiệu lực.")
     _raise(errors)

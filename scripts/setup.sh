@@ -51,6 +51,8 @@ PACKAGES=(
   pgbouncer
   # A real IMAP mailbox for tests/mailin (which starts its own); the portal needs none locally.
   dovecot-imapd
+  # msgfmt/xgettext: the English catalogue is compiled here and checked by `make test`.
+  gettext
 )
 [ "$WITH_BROWSER" -eq 1 ] && PACKAGES+=(chromium chromium-driver fonts-dejavu-core)
 [ "$WITH_NGINX" -eq 1 ] && PACKAGES+=(nginx openssl)
@@ -59,6 +61,8 @@ PACKAGES=(
 # unless the machine has its own (Debian 12's Node.js 18.19 runs Lighthouse 12).
 [ "$WITH_BENCH" -eq 1 ] && PACKAGES+=(chromium fonts-dejavu-core)
 [ "$WITH_BENCH" -eq 1 ] && ! command -v npm >/dev/null && PACKAGES+=(nodejs npm)
+# axe-core (tests/a11y) is injected into the browser tests' pages; npm installs it.
+[ "$WITH_BROWSER" -eq 1 ] && ! command -v npm >/dev/null && PACKAGES+=(nodejs npm)
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 missing=()
 for pkg in "${PACKAGES[@]}"; do
@@ -160,9 +164,21 @@ if [ "$WITH_BENCH" -eq 1 ]; then
   fi
 fi
 
+# axe-core at the version of tests/a11y/package-lock.json, only when it changed.
+if [ "$WITH_BROWSER" -eq 1 ]; then
+  axe_dir=tests/a11y
+  if [ ! -f "$axe_dir/node_modules/.package-lock.json" ] \
+      || [ "$axe_dir/package-lock.json" -nt "$axe_dir/node_modules/.package-lock.json" ]; then
+    log "installing axe-core into $axe_dir (npm ci)"
+    npm ci --prefix "$axe_dir" --no-audit --no-fund --loglevel=error
+  fi
+fi
+
 # --- 6. schema and data ------------------------------------------------------------------
 export DB_NAME DB_USER DB_PASSWORD DB_PORT
 .venv/bin/python manage.py migrate --noinput -v 0
+# The committed locale/*/LC_MESSAGES/*.po become the .mo files Django reads (not committed).
+.venv/bin/python manage.py compilemessages -v 0 -i .venv -i var -i node_modules -i tests
 if [ "$LOAD_BOUNDARIES" -eq 1 ]; then
   .venv/bin/python manage.py boundaries_import --if-empty
   # Categories, agencies, special zones and rules authored in data/routing (idempotent).

@@ -1,5 +1,6 @@
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class StatsSnapshot(models.Model):
@@ -12,16 +13,17 @@ class StatsSnapshot(models.Model):
 
     key = models.CharField(max_length=32, unique=True)
     computed_at = models.DateTimeField()
-    seconds = models.FloatField(help_text="Thời gian tính (giây).")
+    seconds = models.FloatField(help_text=_("Thời gian tính (giây)."))
     # {"totals": {...}, "by": {dimension: [rows]}, "ranking": [rows]}
     payload = models.JSONField(encoder=DjangoJSONEncoder)
 
     class Meta:
-        verbose_name = "Bản tổng hợp thống kê"
-        verbose_name_plural = "Bản tổng hợp thống kê"
+        verbose_name = _("Bản tổng hợp thống kê")
+        verbose_name_plural = _("Bản tổng hợp thống kê")
 
     def __str__(self) -> str:
-        return f"{self.key or 'toàn thời gian'} @ {self.computed_at:%Y-%m-%d %H:%M}"
+        key = self.key or _("toàn thời gian")
+        return f"{key} @ {self.computed_at:%Y-%m-%d %H:%M}"
 
 
 # The summary (stats.cube): every report's contribution (StatsFact), their sums per local day

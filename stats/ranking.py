@@ -3,6 +3,8 @@
 from datetime import datetime
 
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from stats.selectors import StatsFilters, stats_by
 
@@ -10,12 +12,12 @@ TIMELINESS_WEIGHT = 0.6
 SATISFACTION_WEIGHT = 0.4
 ACCEPTABLE_CREDIT = 0.5
 
-FORMULA = (
+FORMULA = gettext_lazy(
     "Điểm = 100 × (0,6 × T + 0,4 × S). "
     "T (tỷ lệ đúng hạn) = (có kết quả đúng hạn + có kết quả đúng hạn đã gia hạn) ÷ "
     "(có kết quả + đang quá hạn). "
     "S (mức hài lòng) = (Hài lòng + 0,5 × Chấp nhận được) ÷ số đánh giá. "
-    "Cơ quan có ít hơn {min_cases} phản ánh tính vào T hoặc ít hơn {min_ratings} đánh giá "
+    "Cơ quan có ít hơn %(min_cases)s phản ánh tính vào T hoặc ít hơn %(min_ratings)s đánh giá "
     "được đánh dấu “mẫu nhỏ” và không xếp hạng. Cùng điểm thì cùng hạng."
 )
 
@@ -29,7 +31,21 @@ def min_ratings() -> int:
 
 
 def formula_text() -> str:
-    return FORMULA.format(min_cases=min_cases(), min_ratings=min_ratings())
+    return FORMULA % {"min_cases": min_cases(), "min_ratings": min_ratings()}
+
+
+def ranking_flags(*, cases: int, rated: int) -> list[str]:
+    """Why an agency is not ranked, in the reader's language (stored figures keep the counts)."""
+    flags = []
+    if cases < min_cases():
+        flags.append(
+            _("mẫu nhỏ: %(n)s phản ánh (cần ≥ %(min)s)") % {"n": cases, "min": min_cases()}
+        )
+    if rated < min_ratings():
+        flags.append(
+            _("mẫu nhỏ: %(n)s đánh giá (cần ≥ %(min)s)") % {"n": rated, "min": min_ratings()}
+        )
+    return flags
 
 
 def _score(row: dict) -> dict:
@@ -41,11 +57,7 @@ def _score(row: dict) -> dict:
         if row["rated"]
         else None
     )
-    flags = []
-    if cases < min_cases():
-        flags.append(f"mẫu nhỏ: {cases} phản ánh (cần ≥ {min_cases()})")
-    if row["rated"] < min_ratings():
-        flags.append(f"mẫu nhỏ: {row['rated']} đánh giá (cần ≥ {min_ratings()})")
+    flags = ranking_flags(cases=cases, rated=row["rated"])
     score = None
     if timeliness is not None and satisfaction is not None:
         score = round(

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from reports.deadlines import overdue_q
 from reports.errors import ReportInvalid
@@ -23,18 +25,24 @@ Action = Transition.Action
 
 DIMENSIONS = {
     # name: (grouping fields, code field, label field, label for rows with no value)
-    "agency": (("current_agency__code", "current_agency__name"), "Chưa giao cơ quan (IOC)"),
+    "agency": (
+        ("current_agency__code", "current_agency__name"),
+        gettext_lazy("Chưa giao cơ quan (IOC)"),
+    ),
     "commune": (("commune__code", "commune__full_name"), "—"),
-    "district": (("district__code", "district__full_name"), "Không thuộc huyện cũ nào"),
+    "district": (
+        ("district__code", "district__full_name"),
+        gettext_lazy("Không thuộc huyện cũ nào"),
+    ),
     "category": (("category__code", "category__name"), "—"),
     "month": (("month", "month"), "—"),
 }
 DIMENSION_LABELS = {
-    "agency": "Cơ quan xử lý",
-    "commune": "Xã/phường",
-    "district": "Huyện cũ",
-    "category": "Lĩnh vực",
-    "month": "Tháng",
+    "agency": gettext_lazy("Cơ quan xử lý"),
+    "commune": gettext_lazy("Xã/phường"),
+    "district": gettext_lazy("Huyện cũ"),
+    "category": gettext_lazy("Lĩnh vực"),
+    "month": gettext_lazy("Tháng"),
 }
 COUNT_FIELDS = (
     "received",
@@ -55,25 +63,27 @@ COUNT_FIELDS = (
 )
 # Which count each public figure is, for the page, the API and the CSV header.
 DEFINITIONS = {
-    "received": "Số phản ánh gửi đến trong kỳ (kể cả phản ánh bị ẩn).",
-    "hidden": "Trong đó bị ẩn khỏi công khai (vẫn được tính và vẫn phải xử lý).",
-    "rejected": "Bị từ chối (không hợp lệ, không rõ ràng).",
-    "merged": "Trùng sự việc, đã gộp vào phản ánh khác.",
-    "open": "Đang xử lý (chưa có kết quả).",
-    "resolved": "Đã có kết quả được công bố.",
-    "resolved_on_time": "Có kết quả trong hạn ban đầu, không gia hạn.",
-    "resolved_with_extension": "Có kết quả trong hạn đã được gia hạn.",
-    "resolved_late": "Có kết quả sau hạn (kể cả hạn đã gia hạn).",
-    "median_working_days": (
+    "received": gettext_lazy("Số phản ánh gửi đến trong kỳ (kể cả phản ánh bị ẩn)."),
+    "hidden": gettext_lazy("Trong đó bị ẩn khỏi công khai (vẫn được tính và vẫn phải xử lý)."),
+    "rejected": gettext_lazy("Bị từ chối (không hợp lệ, không rõ ràng)."),
+    "merged": gettext_lazy("Trùng sự việc, đã gộp vào phản ánh khác."),
+    "open": gettext_lazy("Đang xử lý (chưa có kết quả)."),
+    "resolved": gettext_lazy("Đã có kết quả được công bố."),
+    "resolved_on_time": gettext_lazy("Có kết quả trong hạn ban đầu, không gia hạn."),
+    "resolved_with_extension": gettext_lazy("Có kết quả trong hạn đã được gia hạn."),
+    "resolved_late": gettext_lazy("Có kết quả sau hạn (kể cả hạn đã gia hạn)."),
+    "median_working_days": gettext_lazy(
         "Trung vị số ngày làm việc từ khi chuyển cơ quan xử lý lần đầu đến khi công bố kết "
         "quả (không tính thứ Bảy, Chủ nhật, ngày lễ)."
     ),
-    "overdue_now": "Đang quá hạn tại thời điểm xem.",
-    "rated": "Số kết quả được người phản ánh đánh giá (đánh giá gần nhất).",
-    "satisfied": "Hài lòng.",
-    "acceptable": "Chấp nhận được.",
-    "unsatisfied": "Không hài lòng.",
-    "disputed": "Người phản ánh phản hồi không đồng ý với kết quả, hoặc phản ánh bị mở lại.",
+    "overdue_now": gettext_lazy("Đang quá hạn tại thời điểm xem."),
+    "rated": gettext_lazy("Số kết quả được người phản ánh đánh giá (đánh giá gần nhất)."),
+    "satisfied": gettext_lazy("Hài lòng."),
+    "acceptable": gettext_lazy("Chấp nhận được."),
+    "unsatisfied": gettext_lazy("Không hài lòng."),
+    "disputed": gettext_lazy(
+        "Người phản ánh phản hồi không đồng ý với kết quả, hoặc phản ánh bị mở lại."
+    ),
 }
 
 
@@ -84,7 +94,7 @@ class StatsFilters:
 
     def __post_init__(self):
         if self.date_from and self.date_to and self.date_to < self.date_from:
-            raise ReportInvalid("Ngày kết thúc phải sau ngày bắt đầu.", field="to")
+            raise ReportInvalid(_("Ngày kết thúc phải sau ngày bắt đầu."), field="to")
 
     @property
     def key(self) -> str:
@@ -210,7 +220,9 @@ def _finish(row: dict) -> dict:
 def stats_dimension_check(dimension: str) -> str:
     if dimension not in DIMENSIONS:
         raise ReportInvalid(
-            f"Không có cách nhóm “{dimension}” (dùng: {', '.join(DIMENSIONS)}).", field="by"
+            _("Không có cách nhóm “%(name)s” (dùng: %(known)s).")
+            % {"name": dimension, "known": ", ".join(DIMENSIONS)},
+            field="by",
         )
     return dimension
 

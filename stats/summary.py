@@ -8,6 +8,7 @@ computation (stats_summary_compute) groups every report: staff's figures, and th
 the summary is tested against.
 """
 
+import functools
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -15,13 +16,14 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from redis.exceptions import RedisError
 
 from stats.cube_selectors import stats_cube_figures
 from stats.models import StatsSnapshot
 from stats.outlines import boundaries_version
-from stats.ranking import agency_ranking_of
+from stats.ranking import agency_ranking_of, ranking_flags
 from stats.selectors import DIMENSIONS, StatsFilters, stats_by, stats_totals
 
 CACHE_PREFIX = "stats:summary:"
@@ -40,11 +42,21 @@ class StatsSummary:
         return self.payload["totals"]
 
     def rows(self, dimension: str) -> list[dict]:
-        return self.payload["by"][dimension]
+        # Stored in the portal's language; the label of the rows with no unit is the reader's.
+        empty = str(DIMENSIONS[dimension][1])
+        return [
+            row if row["code"] is not None or row["name"] == empty else {**row, "name": empty}
+            for row in self.payload["by"][dimension]
+        ]
 
     @property
     def ranking(self) -> list[dict]:
-        return self.payload["ranking"]
+        return [
+            {**row, "flags": ranking_flags(cases=row["cases"], rated=row["rated"])}
+            if row["flags"]
+            else row
+            for row in self.payload["ranking"]
+        ]
 
     @property
     def recent_months(self) -> list[dict]:
@@ -62,6 +74,19 @@ def recent_filters(*, now: datetime) -> StatsFilters:
     return StatsFilters(date_from=(first - timedelta(days=1)).replace(day=1))
 
 
+def _in_portal_language(function):
+    """Figures are stored and cached for every reader: their few words in the portal's language
+    (StatsSummary translates them when read)."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        with translation.override(settings.LANGUAGE_CODE):
+            return function(*args, **kwargs)
+
+    return wrapper
+
+
+@_in_portal_language
 def stats_summary_compute(*, filters: StatsFilters, now: datetime | None = None) -> StatsSummary:
     """The live figures: one grouped query per dimension and one for the totals."""
     now = now or timezone.now()
@@ -70,6 +95,7 @@ def stats_summary_compute(*, filters: StatsFilters, now: datetime | None = None)
     return _summary(filters, now, stats_totals(filters=filters, now=now), by, recent)
 
 
+@_in_portal_language
 def stats_summary_read(*, filters: StatsFilters, now: datetime | None = None) -> StatsSummary:
     """The same figures read from the summary cells (stats.cube), as of its last fold."""
     now = now or timezone.now()
@@ -100,9 +126,9 @@ def stats_period_list(*, today: date | None = None) -> list[tuple[str, StatsFilt
     1 January the last two are one period)."""
     today = today or timezone.localdate()
     return [
-        ("Toàn thời gian", StatsFilters()),
-        ("Năm nay", StatsFilters(date_from=today.replace(month=1, day=1))),
-        ("Tháng này", StatsFilters(date_from=today.replace(day=1))),
+        (_("Toàn thời gian"), StatsFilters()),
+        (_("Năm nay"), StatsFilters(date_from=today.replace(month=1, day=1))),
+        (_("Tháng này"), StatsFilters(date_from=today.replace(day=1))),
     ]
 
 

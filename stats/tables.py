@@ -5,8 +5,9 @@ is localised and escaped as a template variable would be."""
 from django.conf import settings
 from django.template.defaultfilters import floatformat
 from django.utils.formats import localize
-from django.utils.html import conditional_escape
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 FIGURE_CELLS = (
     "received",
@@ -43,7 +44,7 @@ def _three(value) -> str:
 def figure_rows(rows: list[dict]) -> SafeString:
     """<tr> per row of a grouping: name and counts (a dash for no median)."""
     if not rows:
-        return mark_safe('<tr><td colspan="15">Chưa có số liệu.</td></tr>')
+        return format_html('<tr><td colspan="15">{}</td></tr>', _("Chưa có số liệu."))
     html = []
     for row in rows:
         cells = "".join(f"<td>{_cell(row[key])}</td>" for key in FIGURE_CELLS)
@@ -54,7 +55,7 @@ def figure_rows(rows: list[dict]) -> SafeString:
 def ranking_rows(rows: list[dict]) -> SafeString:
     """<tr> per agency of the ranking."""
     if not rows:
-        return mark_safe('<tr><td colspan="8">Chưa có số liệu.</td></tr>')
+        return format_html('<tr><td colspan="8">{}</td></tr>', _("Chưa có số liệu."))
     html = []
     for row in rows:
         flags = "; ".join(conditional_escape(flag) for flag in row["flags"])

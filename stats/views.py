@@ -7,6 +7,8 @@ from urllib.parse import urlencode
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.renderers import JSONRenderer
@@ -67,12 +69,14 @@ ANSWERS = {
     (200, "text/csv"): OpenApiTypes.STR,
     400: ERROR,
     # A period other than the standard ones, not in the cache, for anyone but staff.
-    429: OpenApiResponse(OpenApiTypes.OBJECT, description="Quá nhiều yêu cầu (Retry-After)."),
+    429: OpenApiResponse(
+        OpenApiTypes.OBJECT, description=gettext_lazy("Quá nhiều yêu cầu (Retry-After).")
+    ),
     503: ERROR,
 }
 PERIOD_PARAMETERS = [
-    OpenApiParameter("from", date, description="Từ ngày (theo ngày gửi phản ánh)."),
-    OpenApiParameter("to", date, description="Đến ngày (bao gồm)."),
+    OpenApiParameter("from", date, description=gettext_lazy("Từ ngày (theo ngày gửi phản ánh).")),
+    OpenApiParameter("to", date, description=gettext_lazy("Đến ngày (bao gồm).")),
     OpenApiParameter("format", str, enum=["json", "csv"]),
 ]
 
@@ -83,7 +87,9 @@ def _date(value: str | None, field: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise ReportInvalid(f"{field} phải có dạng YYYY-MM-DD.", field=field) from None
+        raise ReportInvalid(
+            _("%(field)s phải có dạng YYYY-MM-DD.") % {"field": field}, field=field
+        ) from None
 
 
 def filters_from(params) -> StatsFilters:
@@ -141,7 +147,9 @@ class StatsView(StatsBaseView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("by", str, enum=list(DIMENSIONS), description="Cách nhóm."),
+            OpenApiParameter(
+                "by", str, enum=list(DIMENSIONS), description=gettext_lazy("Cách nhóm.")
+            ),
             *PERIOD_PARAMETERS,
         ],
         responses=ANSWERS,
@@ -212,7 +220,10 @@ def _charts(filters: StatsFilters, summary: StatsSummary) -> dict:
 def _chart_csv(request, visual: dict) -> HttpResponse:
     name = request.GET.get("chart", "")
     if name not in visual:
-        message = f"Không có biểu đồ “{name}” (dùng: {', '.join(visuals.CHARTS)})."
+        message = _("Không có biểu đồ “%(name)s” (dùng: %(known)s).") % {
+            "name": name,
+            "known": ", ".join(visuals.CHARTS),
+        }
         return JsonResponse({"error": f"chart: {message}", "field": "chart"}, status=400)
     chart = visual[name]
     body = "\ufeff" + csv_render(chart.rows, chart.csv_columns)
@@ -235,7 +246,7 @@ def stats_page(request):
         summary = figures_for(request, filters)
     except (RequestLimited, LimitsUnavailable) as exc:
         status, headers = exc.status_code, exc.headers
-        error = f"{exc.message} Dưới đây là số liệu toàn thời gian."
+        error = _("%(reason)s Dưới đây là số liệu toàn thời gian.") % {"reason": exc.message}
         filters = StatsFilters()
         summary = figures_for(request, filters)
     visual = _charts(filters, summary)
@@ -253,25 +264,26 @@ def stats_page(request):
                 "body": tables_html.figure_rows(rows),
                 "chart": charts.stacked_bars(
                     chart_rows,
-                    title=f"Kết quả xử lý theo {DIMENSION_LABELS[dimension].lower()}",
+                    title=_("Kết quả xử lý theo %(dimension)s")
+                    % {"dimension": str(DIMENSION_LABELS[dimension]).lower()},
                     series=[
-                        ("resolved_on_time", "Đúng hạn", "#2e7d32"),
-                        ("resolved_with_extension", "Đúng hạn (gia hạn)", "#9ccc65"),
-                        ("resolved_late", "Trễ hạn", "#ef6c00"),
-                        ("open", "Đang xử lý", "#90a4ae"),
-                        ("rejected", "Từ chối", "#bdbdbd"),
-                        ("merged", "Gộp trùng", "#e0e0e0"),
+                        ("resolved_on_time", _("Đúng hạn"), "#2e7d32"),
+                        ("resolved_with_extension", _("Đúng hạn (gia hạn)"), "#9ccc65"),
+                        ("resolved_late", _("Trễ hạn"), "#ef6c00"),
+                        ("open", _("Đang xử lý"), "#90a4ae"),
+                        ("rejected", _("Từ chối"), "#bdbdbd"),
+                        ("merged", _("Gộp trùng"), "#e0e0e0"),
                     ],
                 ),
             }
         )
     ratings_chart = charts.stacked_bars(
         [r for r in tables[0]["rows"] if r["rated"]],
-        title="Đánh giá của người phản ánh theo cơ quan",
+        title=_("Đánh giá của người phản ánh theo cơ quan"),
         series=[
-            ("satisfied", "Hài lòng", "#2e7d32"),
-            ("acceptable", "Chấp nhận được", "#fbc02d"),
-            ("unsatisfied", "Không hài lòng", "#c62828"),
+            ("satisfied", _("Hài lòng"), "#2e7d32"),
+            ("acceptable", _("Chấp nhận được"), "#fbc02d"),
+            ("unsatisfied", _("Không hài lòng"), "#c62828"),
         ],
     )
     context = {

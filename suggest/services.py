@@ -42,7 +42,7 @@ def suggest_model_retrain(
     active = {category.code for category in categories}
     rows = report_texts_verified(limit=settings.SUGGEST_TRAIN_MAX_REPORTS)
     verified = [
-        (text, code) for text, code in progress(rows, "phản ánh đã xác minh") if code in active
+        (text, code) for text, code in progress(rows, _("phản ánh đã xác minh")) if code in active
     ]
     samples = seed_samples(categories) + verified
     codes = sorted({code for _, code in samples})

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ZaloConfig(AppConfig):
     name = "zalo"
-    verbose_name = "Phản ánh qua Zalo"
+    verbose_name = _("Phản ánh qua Zalo")
 
     def ready(self) -> None:
         from outbox.services import outbox_consumer_register

@@ -1,6 +1,7 @@
 import uuid
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Conversation(models.Model):
@@ -9,10 +10,10 @@ class Conversation(models.Model):
     reporter's, as confidential as a draft's; it is emptied once the draft holds it."""
 
     class State(models.TextChoices):
-        COLLECTING = "collecting", "Đang nhận tin"
-        FINISHED = "finished", "Đã xong, chờ tạo phản ánh"
-        DRAFTED = "drafted", "Đã thành phản ánh chờ"
-        ABANDONED = "abandoned", "Bỏ dở"
+        COLLECTING = "collecting", _("Đang nhận tin")
+        FINISHED = "finished", _("Đã xong, chờ tạo phản ánh")
+        DRAFTED = "drafted", _("Đã thành phản ánh chờ")
+        ABANDONED = "abandoned", _("Bỏ dở")
 
     # The draft's external id: a redelivered outbox message finds the draft already made.
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -38,8 +39,8 @@ class Conversation(models.Model):
     )
 
     class Meta:
-        verbose_name = "hội thoại Zalo"
-        verbose_name_plural = "hội thoại Zalo"
+        verbose_name = _("hội thoại Zalo")
+        verbose_name_plural = _("hội thoại Zalo")
         ordering = ["-last_message_at"]
         constraints = [
             # One open conversation per user: their next message belongs to it.
@@ -52,7 +53,7 @@ class Conversation(models.Model):
         indexes = [models.Index(fields=["state", "last_message_at"])]
 
     def __str__(self) -> str:
-        return f"Hội thoại Zalo #{self.pk} ({self.state})"
+        return _("Hội thoại Zalo #%(pk)s (%(state)s)") % {"pk": self.pk, "state": self.state}
 
 
 class InboundEvent(models.Model):
@@ -67,8 +68,8 @@ class InboundEvent(models.Model):
     received_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
-        verbose_name = "tin Zalo đã nhận"
-        verbose_name_plural = "tin Zalo đã nhận"
+        verbose_name = _("tin Zalo đã nhận")
+        verbose_name_plural = _("tin Zalo đã nhận")
 
     def __str__(self) -> str:
         return f"{self.event_name} {self.msg_id}"
@@ -87,9 +88,10 @@ class Reply(models.Model):
     zalo_message_id = models.CharField(max_length=128, blank=True)
 
     class Meta:
-        verbose_name = "tin trả lời qua Zalo"
-        verbose_name_plural = "tin trả lời qua Zalo"
+        verbose_name = _("tin trả lời qua Zalo")
+        verbose_name_plural = _("tin trả lời qua Zalo")
         ordering = ["id"]
 
     def __str__(self) -> str:
-        return f"Trả lời Zalo #{self.pk} ({'đã gửi' if self.sent_at else 'chờ gửi'})"
+        state = _("đã gửi") if self.sent_at else _("chờ gửi")
+        return _("Trả lời Zalo #%(pk)s (%(state)s)") % {"pk": self.pk, "state": state}

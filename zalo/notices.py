@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from reports.models import Report, ReportDraft, Result, Transition
 from reports.services.notifications import CITIZEN_ACTIONS
 from zalo.models import Reply
-from zalo.services import reply_enqueue
+from zalo.services import in_portal_language, reply_enqueue
 
 Action = Transition.Action
 
@@ -49,6 +49,7 @@ def notice_text(*, transition: Transition) -> str:
     return "\n".join(lines)
 
 
+@in_portal_language
 def transition_hear(*, transition: Transition) -> Reply | None:
     """The receiver of reports.signals.transition_delivered (in the relay's transaction): one
     answer to the Zalo user who reported, once per event; heard twice, nothing more."""
@@ -71,6 +72,7 @@ def transition_hear(*, transition: Transition) -> Reply | None:
     )
 
 
+@in_portal_language
 def draft_discarded_hear(*, draft: ReportDraft) -> Reply | None:
     """reports.signals.draft_discarded: the Zalo user is told once why the IOC did not take
     the conversation in as a field report."""

@@ -5,6 +5,7 @@ transaction with the answers it queues in the outbox. Finishing ("xong", or a si
 than ZALO_CONVERSATION_IDLE_MINUTES) queues the conversation itself; its outbox consumer fetches
 the photos from Zalo's CDN and hands everything to reports.services.drafts.draft_create."""
 
+import functools
 import logging
 import unicodedata
 from datetime import datetime, timedelta
@@ -13,7 +14,7 @@ import filetype
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from outbox.services import outbox_enqueue
@@ -95,6 +96,19 @@ def _collecting(*, user_id: str, now: datetime) -> Conversation:
         )
 
 
+def in_portal_language(function):
+    """Replies to citizens who wrote by Zalo: they have no language preference, so the
+    portal's own (Vietnamese), whatever language the request or worker had active."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        with translation.override(settings.LANGUAGE_CODE):
+            return function(*args, **kwargs)
+
+    return wrapper
+
+
+@in_portal_language
 def event_accept(*, event: ZaloEvent, now: datetime | None = None) -> str:
     """Take one verified event in: "accepted", "duplicate" (its msg_id was seen) or "ignored"
     (an event without a message of the user's). Quick: writes rows and outbox messages only."""
@@ -198,6 +212,7 @@ def _finish(conversation: Conversation, *, now: datetime, key: str) -> None:
     )
 
 
+@in_portal_language
 def conversations_idle_close(*, now: datetime | None = None) -> dict:
     """The beat task: a conversation silent for ZALO_CONVERSATION_IDLE_MINUTES is sent on as
     if its user had written "xong"; one without any text is dropped. Message ids older than

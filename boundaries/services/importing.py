@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.gis.db.models import Union
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
 from django.db import connection, transaction
+from django.utils.translation import gettext as _
 
 from boundaries.models import AdminUnit, Edition
 from boundaries.services.editions import DISTRICTS_ABOLISHED_ON
@@ -168,7 +169,7 @@ def boundaries_import(
             reader = FeatureReader(
                 path=province_path, level=Level.PROVINCE, province_codes=province_codes
             )
-            for feature in progress(reader, "tỉnh", len(reader)):
+            for feature in progress(reader, _("tỉnh"), len(reader)):
                 provinces[feature.code] = _upsert(
                     edition=edition, feature=feature, parent=None, report=report
                 )
@@ -176,7 +177,7 @@ def boundaries_import(
             reader = FeatureReader(
                 path=commune_path, level=Level.COMMUNE, province_codes=province_codes
             )
-            for feature in progress(reader, "xã/phường", len(reader)):
+            for feature in progress(reader, _("xã/phường"), len(reader)):
                 parent = (
                     provinces.get(feature.province_code)
                     or AdminUnit.objects.filter(

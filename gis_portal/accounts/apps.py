@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
     name = "gis_portal.accounts"
     label = "portal_accounts"
-    verbose_name = "Đăng nhập và xác thực hai lớp"
+    verbose_name = _("Đăng nhập và xác thực hai lớp")
 
     def ready(self) -> None:
         from django.contrib.auth import get_user_model

@@ -13,6 +13,7 @@ from hmac import compare_digest
 from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from knox.auth import TokenAuthentication
@@ -25,7 +26,7 @@ from rest_framework import exceptions
 from reports.models import User
 from reports.policy import user_is_staff
 
-TOKEN_INVALID_MESSAGE = (
+TOKEN_INVALID_MESSAGE = _(
     "Token không hợp lệ, đã hết hạn hoặc đã bị thu hồi: hãy đăng nhập lại để lấy token mới."
 )
 

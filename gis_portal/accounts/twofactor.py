@@ -12,22 +12,26 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from reports.models import User
 from reports.policy import user_needs_two_factor
 from reports.policy.roles import AnyUser
+from reports.record_text import record_text
 
-DEVICE_NAME = "Ứng dụng xác thực"
-CODE_WRONG_MESSAGE = "Mã xác thực không đúng hoặc đã hết hạn."
-VERIFY_NEEDED_MESSAGE = (
-    "Tài khoản này cần xác thực hai lớp: hãy nhập mã từ ứng dụng xác thực tại {url} trước khi "
-    "tiếp tục."
+# The device's stored name (shown in the admin), in the portal's language.
+DEVICE_NAME = record_text("Ứng dụng xác thực")
+CODE_WRONG_MESSAGE = _("Mã xác thực không đúng hoặc đã hết hạn.")
+VERIFY_NEEDED_MESSAGE = _(
+    "Tài khoản này cần xác thực hai lớp: hãy nhập mã từ ứng dụng xác thực tại %(url)s trước "
+    "khi tiếp tục."
 )
-ENROL_NEEDED_MESSAGE = (
-    "Tài khoản này cần xác thực hai lớp: hãy thiết lập ứng dụng xác thực tại {url} trước khi "
-    "tiếp tục."
+ENROL_NEEDED_MESSAGE = _(
+    "Tài khoản này cần xác thực hai lớp: hãy thiết lập ứng dụng xác thực tại %(url)s trước "
+    "khi tiếp tục."
 )
 
 # Pages an account still waiting for its second factor may open, by URL name.
@@ -75,11 +79,11 @@ class CodeCheck:
     @property
     def message(self) -> str:
         if self.retry_after:
-            return (
-                "Đã nhập sai mã nhiều lần: hãy chờ "
-                f"{self.retry_after} giây rồi nhập mã mới từ ứng dụng xác thực."
-            )
-        return CODE_WRONG_MESSAGE
+            return gettext(
+                "Đã nhập sai mã nhiều lần: hãy chờ %(seconds)s giây rồi nhập mã mới từ ứng dụng "
+                "xác thực."
+            ) % {"seconds": self.retry_after}
+        return str(CODE_WRONG_MESSAGE)
 
 
 def code_check(*, device: TOTPDevice, code: str) -> CodeCheck:
@@ -145,7 +149,7 @@ class TwoFactorMiddleware:
             return None
         if request.path.startswith("/api/"):
             url, enrol = step_url(user=user)
-            message = (ENROL_NEEDED_MESSAGE if enrol else VERIFY_NEEDED_MESSAGE).format(url=url)
+            message = (ENROL_NEEDED_MESSAGE if enrol else VERIFY_NEEDED_MESSAGE) % {"url": url}
             body = {"error": message, "field": "non_field_errors", "two_factor_url": url}
             return JsonResponse(body, status=403)
         next_url = request.get_full_path() if request.method == "GET" else ""

@@ -59,7 +59,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Pages: the visitor's choice (cookie, account) or Vietnamese; the API: also Accept-Language.
+    "gis_portal.i18n.PortalLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -124,6 +125,11 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
+# The English catalogue (locale/en/LC_MESSAGES, `make messages`); the message ids are Vietnamese.
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# The switcher's choice is remembered for a year (Django's default: until the browser closes).
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
@@ -389,11 +395,6 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "gis_portal.signin.lockout_response"
 AXES_USERNAME_CALLABLE = "gis_portal.signin.attempt_username"
 AXES_CLIENT_IP_CALLABLE = "gis_portal.throttles.client_ip"
-AXES_COOLOFF_MESSAGE = (
-    "Đăng nhập sai quá nhiều lần: tài khoản này tạm bị khóa đăng nhập từ địa chỉ của bạn "
-    f"trong {_cooloff_minutes:g} phút. Hãy thử lại sau, hoặc liên hệ Trung tâm IOC nếu quên "
-    "mật khẩu."
-)
 # Every signed-in session ends after this long; staff sessions also end with the browser.
 SESSION_COOKIE_AGE = int(env_str("SESSION_COOKIE_AGE_SECONDS", str(8 * 3600)))
 STAFF_SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("STAFF_SESSION_EXPIRE_AT_BROWSER_CLOSE", True)

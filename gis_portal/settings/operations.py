@@ -239,3 +239,7 @@ if MAILIN_IMAP_SECURITY == "none" and MAILIN_IMAP_HOST not in ("", "localhost", 
     raise ImproperlyConfigured(
         "MAILIN_IMAP_SECURITY=none sends the password in clear: localhost only"
     )
+
+# --- result evidence (issue 14 §2: photos of the fix) ---
+# Before/after photos one agency result may carry in all (each checked like a report's photos).
+REPORTS_RESULT_PHOTOS_MAX = int(env_str("REPORTS_RESULT_PHOTOS_MAX", "6"))

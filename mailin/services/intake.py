@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from mailin.models import MailReply
 from mailin.parsing import Attachment, IncomingMail, mail_parse
-from mailin.services.replies import reply_enqueue, reply_from
+from mailin.services.replies import in_portal_language, reply_enqueue, reply_from
 from reports.errors import ReportError, ReportInvalid
 from reports.inputs import input_email
 from reports.models import Report, ReportDraft
@@ -150,6 +150,7 @@ def _draft_of(message_id: str) -> ReportDraft | None:
     return ReportDraft.objects.filter(channel=Report.Channel.EMAIL, external_id=message_id).first()
 
 
+@in_portal_language
 def mail_receive(*, raw: bytes, size: int | None = None) -> ReceiveOutcome:
     """Handle one mail, delivered once or again (its Message-ID is the draft's external id, and
     each reply is written once per kind). `size` is the server's, when only the headers of an

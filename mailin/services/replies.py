@@ -2,12 +2,13 @@
 the receiving transaction (or in the one that delivers the report's SUBMIT event), and the
 outbox consumer sends it once. Never any SMTP while a mail is being received."""
 
+import functools
 import logging
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from mailin.models import MailReply
@@ -19,6 +20,18 @@ logger = logging.getLogger(__name__)
 Kind = MailReply.Kind
 MAIL_REPLY_TOPIC = "mailin.reply"
 SUBJECT_MAX = 200
+
+
+def in_portal_language(function):
+    """Replies to citizens who wrote by e-mail: they have no language preference, so the
+    portal's own (Vietnamese), whatever language the request or worker had active."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        with translation.override(settings.LANGUAGE_CODE):
+            return function(*args, **kwargs)
+
+    return wrapper
 
 
 def reply_from() -> str:
@@ -136,6 +149,7 @@ def _body(reply: MailReply, report: Report | None) -> str:
     return "\n".join(lines)
 
 
+@in_portal_language
 def reply_build(reply: MailReply) -> EmailMessage:
     report = None
     if reply.kind == Kind.FILED and reply.draft_id:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from open311.models import ApiClient
 from reports.models import Role, User
@@ -46,7 +47,7 @@ def api_client_issue(
     """A new client with its own (password-less, inactive-for-login) service account."""
     name = (name or "").strip()
     if not name:
-        raise ValueError("Cần nhập tên ứng dụng.")
+        raise ValueError(_("Cần nhập tên ứng dụng."))
     user = User(
         username=_service_username(),
         full_name=f"Ứng dụng Open311: {name}"[:200],
@@ -90,13 +91,13 @@ def api_client_revoke(*, client: ApiClient) -> ApiClient:
 def api_client_authenticate(*, key: str | None) -> ApiClient:
     key = (key or "").strip()
     if not key:
-        raise ApiKeyInvalid("Thiếu api_key: cần khóa do Trung tâm IOC cấp để gửi phản ánh.")
+        raise ApiKeyInvalid(_("Thiếu api_key: cần khóa do Trung tâm IOC cấp để gửi phản ánh."))
     client = (
         ApiClient.objects.select_related("service_user").filter(key_hash=key_digest(key)).first()
     )
     if client is None:
-        raise ApiKeyInvalid("api_key không hợp lệ.")
+        raise ApiKeyInvalid(_("api_key không hợp lệ."))
     if not client.is_active:
-        raise ApiKeyInvalid("api_key đã bị thu hồi.")
+        raise ApiKeyInvalid(_("api_key đã bị thu hồi."))
     ApiClient.objects.filter(pk=client.pk).update(last_used_at=timezone.now())
     return client

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from open311.attributes import attributes_parse
 from open311.models import ApiClient, Open311Request
@@ -47,13 +48,15 @@ def _location(data: Open311Submission) -> tuple[float, float, str]:
     has_long = data.long not in (None, "")
     if has_lat or has_long:
         if not (has_lat and has_long):
-            raise ReportInvalid("Cần gửi cả lat và long.", field="lat" if not has_lat else "long")
+            raise ReportInvalid(
+                _("Cần gửi cả lat và long."), field="lat" if not has_lat else "long"
+            )
         lon, lat = input_point(data.long, data.lat, lon_field="long")
         return lon, lat, Report.LocationSource.PIN
     if data.address_string.strip():
         match = address_locate(text=data.address_string)
         return match.lon, match.lat, Report.LocationSource.ADDRESS
-    raise ReportInvalid("Cần vị trí: lat và long, hoặc address_string.", field="lat")
+    raise ReportInvalid(_("Cần vị trí: lat và long, hoặc address_string."), field="lat")
 
 
 def _full_name(first_name: str, last_name: str) -> str:
@@ -75,9 +78,11 @@ def _check_media_url(url: str) -> str:
     try:
         URLValidator(schemes=["http", "https"])(url)
     except ValidationError:
-        raise ReportInvalid("media_url không phải địa chỉ http(s) hợp lệ.", "media_url") from None
+        raise ReportInvalid(
+            _("media_url không phải địa chỉ http(s) hợp lệ."), "media_url"
+        ) from None
     if len(url) > 1000:
-        raise ReportInvalid("media_url dài quá 1000 ký tự.", field="media_url")
+        raise ReportInvalid(_("media_url dài quá 1000 ký tự."), field="media_url")
     return url
 
 
@@ -94,26 +99,27 @@ def open311_request_submit(
     served area, media); they reach the client unchanged in meaning.
     """
     if not (data.service_code or "").strip():
-        raise ReportInvalid("Thiếu service_code.", field="service_code")
+        raise ReportInvalid(_("Thiếu service_code."), field="service_code")
     category = category_by_code(code=data.service_code.strip())
     if category is None or not category.is_active:
         raise ReportInvalid(
-            f"service_code “{data.service_code}” không có trong danh sách dịch vụ.",
+            _("service_code “%(code)s” không có trong danh sách dịch vụ.")
+            % {"code": data.service_code},
             field="service_code",
         )
     description = input_text(
-        data.description, field="description", label="Nội dung", max_length=DESCRIPTION_MAX
+        data.description, field="description", label=_("Nội dung"), max_length=DESCRIPTION_MAX
     )
     # report_submit would fall back to the submitting account's name and phone: here that
     # account is the client application, so the reporter's own must be given.
     full_name = _full_name(data.first_name, data.last_name)
     if not full_name:
         raise ReportInvalid(
-            "Cần họ và tên người phản ánh (first_name, last_name); danh tính được giữ bí mật.",
+            _("Cần họ và tên người phản ánh (first_name, last_name); danh tính được giữ bí mật."),
             field="first_name",
         )
     if not (data.phone or "").strip():
-        raise ReportInvalid("Cần số điện thoại người phản ánh (phone).", field="phone")
+        raise ReportInvalid(_("Cần số điện thoại người phản ánh (phone)."), field="phone")
     attributes = attributes_parse(data.attributes or {})
     media_url = _check_media_url(data.media_url)
     lon, lat, source = _location(data)

@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Delivery(models.Model):
@@ -8,8 +9,8 @@ class Delivery(models.Model):
     its consumer sends a row at most once (`sent_at`, checked under the row's lock)."""
 
     class Channel(models.TextChoices):
-        AGENCY_EMAIL = "agency_email", "Thư điện tử cơ quan"
-        SMS = "sms", "Tin nhắn SMS"
+        AGENCY_EMAIL = "agency_email", _("Thư điện tử cơ quan")
+        SMS = "sms", _("Tin nhắn SMS")
 
     channel = models.CharField(max_length=20, choices=Channel.choices)
     transition = models.ForeignKey("reports.Transition", on_delete=models.CASCADE, related_name="+")
@@ -24,8 +25,8 @@ class Delivery(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = "thông báo gửi ra ngoài"
-        verbose_name_plural = "thông báo gửi ra ngoài"
+        verbose_name = _("thông báo gửi ra ngoài")
+        verbose_name_plural = _("thông báo gửi ra ngoài")
         constraints = [
             models.UniqueConstraint(
                 fields=["transition", "agency"],

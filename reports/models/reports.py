@@ -1,20 +1,24 @@
 from django.conf import settings
 from django.contrib.gis.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from reports.record_text import record_text
 
 
 class Report(models.Model):
     """A field report (phản ánh hiện trường). The reporter's identity lives in ReporterIdentity."""
 
     class Status(models.TextChoices):
-        SUBMITTED = "submitted", "Chờ tiếp nhận"
-        REJECTED = "rejected", "Bị từ chối"
-        RETURNED = "returned", "Chuyển lại IOC"
-        ASSIGNED = "assigned", "Đã chuyển cơ quan xử lý"
-        IN_PROGRESS = "in_progress", "Đang xử lý"
-        RESULT_SUBMITTED = "result_submitted", "Chờ duyệt kết quả"
-        PUBLISHED = "published", "Đã có kết quả"
-        REOPENED = "reopened", "Mở lại"
-        MERGED = "merged", "Đã gộp vào phản ánh khác"
+        SUBMITTED = "submitted", _("Chờ tiếp nhận")
+        REJECTED = "rejected", _("Bị từ chối")
+        RETURNED = "returned", _("Chuyển lại IOC")
+        ASSIGNED = "assigned", _("Đã chuyển cơ quan xử lý")
+        IN_PROGRESS = "in_progress", _("Đang xử lý")
+        RESULT_SUBMITTED = "result_submitted", _("Chờ duyệt kết quả")
+        PUBLISHED = "published", _("Đã có kết quả")
+        REOPENED = "reopened", _("Mở lại")
+        MERGED = "merged", _("Đã gộp vào phản ánh khác")
 
     OPEN_STATUSES = (
         Status.SUBMITTED,
@@ -37,37 +41,37 @@ class Report(models.Model):
     )
 
     class Channel(models.TextChoices):
-        WEB = "web", "Cổng thông tin"
+        WEB = "web", _("Cổng thông tin")
         API = "api", "API"
-        APP = "app", "Ứng dụng trên điện thoại"
+        APP = "app", _("Ứng dụng trên điện thoại")
         OPEN311 = "open311", "Open311"
-        EMAIL = "email", "Thư điện tử"
+        EMAIL = "email", _("Thư điện tử")
         ZALO = "zalo", "Zalo"
-        PHONE = "phone", "Đường dây nóng"
-        ASSISTED = "assisted", "Tình nguyện viên hỗ trợ"
+        PHONE = "phone", _("Đường dây nóng")
+        ASSISTED = "assisted", _("Tình nguyện viên hỗ trợ")
 
     class LocationSource(models.TextChoices):
-        PIN = "pin", "Chọn trên bản đồ"
-        EXIF = "exif", "Tọa độ GPS trong ảnh"
-        ADDRESS = "address", "Địa chỉ"
+        PIN = "pin", _("Chọn trên bản đồ")
+        EXIF = "exif", _("Tọa độ GPS trong ảnh")
+        ADDRESS = "address", _("Địa chỉ")
 
     # Completed by the INSERT itself (a trigger appends the id to the prefix the submission
     # gives, migration 0008); a db_default makes Django read the column back with RETURNING, so
     # a new reference costs no second statement.
     reference = models.CharField(
-        "mã phản ánh", max_length=20, unique=True, null=True, default=None, db_default=None
+        _("mã phản ánh"), max_length=20, unique=True, null=True, default=None, db_default=None
     )
     category = models.ForeignKey(
-        "routing_rules.Category", on_delete=models.PROTECT, verbose_name="lĩnh vực"
+        "routing_rules.Category", on_delete=models.PROTECT, verbose_name=_("lĩnh vực")
     )
-    title = models.CharField("tiêu đề", max_length=200)
-    description = models.TextField("nội dung")
-    point = models.PointField("vị trí", srid=4326)
+    title = models.CharField(_("tiêu đề"), max_length=200)
+    description = models.TextField(_("nội dung"))
+    point = models.PointField(_("vị trí"), srid=4326)
     location_source = models.CharField(
         max_length=10, choices=LocationSource.choices, default=LocationSource.PIN
     )
     channel = models.CharField(
-        "kênh tiếp nhận",
+        _("kênh tiếp nhận"),
         max_length=10,
         choices=Channel.choices,
         default=Channel.WEB,
@@ -80,13 +84,13 @@ class Report(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="người nhập hộ",
+        verbose_name=_("người nhập hộ"),
     )
     commune = models.ForeignKey(
         "boundaries.AdminUnit",
         on_delete=models.PROTECT,
         related_name="+",
-        verbose_name="xã/phường",
+        verbose_name=_("xã/phường"),
     )
     district = models.ForeignKey(
         "boundaries.AdminUnit",
@@ -94,16 +98,19 @@ class Report(models.Model):
         related_name="+",
         null=True,
         blank=True,
-        verbose_name="huyện (cũ)",
+        verbose_name=_("huyện (cũ)"),
     )
     edition = models.ForeignKey(
-        "boundaries.Edition", on_delete=models.PROTECT, related_name="+", verbose_name="ranh giới"
+        "boundaries.Edition",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("ranh giới"),
     )
-    incident_at = models.DateTimeField("thời điểm xảy ra", null=True, blank=True)
-    urgent = models.BooleanField("khẩn cấp", default=False)
-    private_result = models.BooleanField("chỉ gửi kết quả cho người phản ánh", default=False)
+    incident_at = models.DateTimeField(_("thời điểm xảy ra"), null=True, blank=True)
+    urgent = models.BooleanField(_("khẩn cấp"), default=False)
+    private_result = models.BooleanField(_("chỉ gửi kết quả cho người phản ánh"), default=False)
     status = models.CharField(
-        "trạng thái", max_length=20, choices=Status.choices, default=Status.SUBMITTED
+        _("trạng thái"), max_length=20, choices=Status.choices, default=Status.SUBMITTED
     )
     current_agency = models.ForeignKey(
         "routing_rules.Agency",
@@ -111,27 +118,41 @@ class Report(models.Model):
         null=True,
         blank=True,
         related_name="reports",
-        verbose_name="cơ quan đang xử lý",
+        verbose_name=_("cơ quan đang xử lý"),
     )
-    verify_due_at = models.DateTimeField("hạn tiếp nhận/từ chối", null=True, blank=True)
-    assigned_at = models.DateTimeField("thời điểm giao", null=True, blank=True)
-    due_at = models.DateTimeField("hạn xử lý", null=True, blank=True)
-    is_overdue = models.BooleanField("quá hạn", default=False)
+    # The officer of the current agency its unit head gave the case to; the history of these
+    # choices is on the timeline (Transition.Action.ASSIGN_OFFICER).
+    assigned_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        db_index=False,
+        related_name="assigned_reports",
+        verbose_name=_("cán bộ được phân công"),
+    )
+    officer_assigned_at = models.DateTimeField(
+        _("thời điểm phân công cán bộ"), null=True, blank=True
+    )
+    verify_due_at = models.DateTimeField(_("hạn tiếp nhận/từ chối"), null=True, blank=True)
+    assigned_at = models.DateTimeField(_("thời điểm giao"), null=True, blank=True)
+    due_at = models.DateTimeField(_("hạn xử lý"), null=True, blank=True)
+    is_overdue = models.BooleanField(_("quá hạn"), default=False)
     status_notice_sent_at = models.DateTimeField(
-        "đã báo tình trạng cho người phản ánh", null=True, blank=True
+        _("đã báo tình trạng cho người phản ánh"), null=True, blank=True
     )
-    closed_at = models.DateTimeField("thời điểm kết thúc", null=True, blank=True)
-    hidden = models.BooleanField("ẩn khỏi công khai", default=False)
-    hidden_reason = models.TextField("lý do ẩn", blank=True)
+    closed_at = models.DateTimeField(_("thời điểm kết thúc"), null=True, blank=True)
+    hidden = models.BooleanField(_("ẩn khỏi công khai"), default=False)
+    hidden_reason = models.TextField(_("lý do ẩn"), blank=True)
     # A hide by the IOC takes effect at once and waits for a supervisor's sign-off.
-    hide_reviewed_at = models.DateTimeField("giám sát đã duyệt ẩn lúc", null=True, blank=True)
+    hide_reviewed_at = models.DateTimeField(_("giám sát đã duyệt ẩn lúc"), null=True, blank=True)
     hide_reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="giám sát duyệt ẩn",
+        verbose_name=_("giám sát duyệt ẩn"),
     )
     duplicate_of = models.ForeignKey(
         "self",
@@ -139,18 +160,20 @@ class Report(models.Model):
         null=True,
         blank=True,
         related_name="duplicates",
-        verbose_name="trùng với",
+        verbose_name=_("trùng với"),
     )
-    created_at = models.DateTimeField("thời điểm gửi", auto_now_add=True)
+    created_at = models.DateTimeField(_("thời điểm gửi"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = "phản ánh"
-        verbose_name_plural = "phản ánh"
+        verbose_name = _("phản ánh")
+        verbose_name_plural = _("phản ánh")
         ordering = ["-urgent", "-created_at"]
         indexes = [
             models.Index(fields=["status", "-urgent", "created_at"]),
             models.Index(fields=["current_agency", "status"]),
+            # An officer's own cases ("Của tôi") and the workload per officer.
+            models.Index(fields=["assigned_officer", "status"], name="report_officer_status_idx"),
             models.Index(fields=["category", "status", "created_at"]),
         ]
         constraints = [
@@ -176,24 +199,24 @@ class ReporterIdentity(models.Model):
     """Who filed a report. Confidential: read only through audited selectors. Wiped (the row
     kept, so the case stays whole) when the account is erased or the retention period ends."""
 
-    ERASED_NAME = "Người phản ánh đã xóa tài khoản"
-    EXPIRED_NAME = "Đã xóa theo thời hạn lưu trữ"
+    ERASED_NAME = record_text("Người phản ánh đã xóa tài khoản")
+    EXPIRED_NAME = record_text("Đã xóa theo thời hạn lưu trữ")
 
     report = models.OneToOneField(Report, on_delete=models.CASCADE, related_name="identity")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reporter_identities"
     )
-    full_name = models.CharField("họ và tên", max_length=200)
-    phone = models.CharField("số điện thoại", max_length=20, blank=True)
-    email = models.EmailField("thư điện tử", blank=True)
-    wiped_at = models.DateTimeField("thời điểm xóa dữ liệu", null=True, blank=True)
+    full_name = models.CharField(_("họ và tên"), max_length=200)
+    phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
+    email = models.EmailField(_("thư điện tử"), blank=True)
+    wiped_at = models.DateTimeField(_("thời điểm xóa dữ liệu"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "danh tính người phản ánh"
-        verbose_name_plural = "danh tính người phản ánh"
+        verbose_name = _("danh tính người phản ánh")
+        verbose_name_plural = _("danh tính người phản ánh")
 
     def __str__(self) -> str:
-        return f"Danh tính của phản ánh #{self.report_id}"
+        return gettext("Danh tính của phản ánh #%(id)s") % {"id": self.report_id}
 
 
 class IdentityConsent(models.Model):
@@ -207,12 +230,15 @@ class IdentityConsent(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = "đồng ý tiết lộ danh tính"
-        verbose_name_plural = "đồng ý tiết lộ danh tính"
+        verbose_name = _("đồng ý tiết lộ danh tính")
+        verbose_name_plural = _("đồng ý tiết lộ danh tính")
 
     def __str__(self) -> str:
-        state = "đã thu hồi" if self.revoked_at else "đang hiệu lực"
-        return f"Đồng ý cho {self.agency_id} ({state})"
+        state = gettext("đã thu hồi") if self.revoked_at else gettext("đang hiệu lực")
+        return gettext("Đồng ý cho %(agency)s (%(state)s)") % {
+            "agency": self.agency_id,
+            "state": state,
+        }
 
 
 class Follow(models.Model):
@@ -225,11 +251,11 @@ class Follow(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "theo dõi"
-        verbose_name_plural = "theo dõi"
+        verbose_name = _("theo dõi")
+        verbose_name_plural = _("theo dõi")
         constraints = [
             models.UniqueConstraint(fields=["report", "user"], name="follow_once"),
         ]
 
     def __str__(self) -> str:
-        return f"Theo dõi phản ánh #{self.report_id}"
+        return gettext("Theo dõi phản ánh #%(id)s") % {"id": self.report_id}

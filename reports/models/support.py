@@ -1,5 +1,7 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from reports.models.reports import Report
 
@@ -16,6 +18,9 @@ class Notification(models.Model):
     transition = models.ForeignKey(
         "reports.Transition", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
+    comment = models.ForeignKey(
+        "reports.Comment", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     title = models.CharField(max_length=250)
     body = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -23,12 +28,13 @@ class Notification(models.Model):
     emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = "thông báo"
-        verbose_name_plural = "thông báo"
+        verbose_name = _("thông báo")
+        verbose_name_plural = _("thông báo")
         ordering = ["-created_at", "-id"]
         constraints = [
             # A retried task must not notify twice for the same event.
-            models.UniqueConstraint(fields=["user", "transition"], name="notify_once_per_event")
+            models.UniqueConstraint(fields=["user", "transition"], name="notify_once_per_event"),
+            models.UniqueConstraint(fields=["user", "comment"], name="notify_once_per_comment"),
         ]
 
     def __str__(self) -> str:
@@ -41,13 +47,13 @@ class AuditLog(models.Model):
     UPDATE, DELETE and TRUNCATE, whatever role asks."""
 
     class Action(models.TextChoices):
-        IDENTITY_READ = "identity_read", "Xem danh tính người phản ánh"
-        ACCOUNT_READ = "account_read", "Xem dữ liệu tài khoản người dân"
-        TOKEN_READ = "token_read", "Xem khóa truy cập API"
-        ACCOUNT_ERASE = "account_erase", "Xóa dữ liệu cá nhân theo yêu cầu"
-        HIDE = "hide", "Ẩn phản ánh"
-        UNHIDE = "unhide", "Bỏ ẩn phản ánh"
-        REPORT_CLAIM = "report_claim", "Người dân nhận lại phản ánh gửi hộ"
+        IDENTITY_READ = "identity_read", _("Xem danh tính người phản ánh")
+        ACCOUNT_READ = "account_read", _("Xem dữ liệu tài khoản người dân")
+        TOKEN_READ = "token_read", _("Xem khóa truy cập API")
+        ACCOUNT_ERASE = "account_erase", _("Xóa dữ liệu cá nhân theo yêu cầu")
+        HIDE = "hide", _("Ẩn phản ánh")
+        UNHIDE = "unhide", _("Bỏ ẩn phản ánh")
+        REPORT_CLAIM = "report_claim", _("Người dân nhận lại phản ánh gửi hộ")
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     action = models.CharField(max_length=20, choices=Action.choices)
@@ -61,14 +67,14 @@ class AuditLog(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="tài khoản được xem",
+        verbose_name=_("tài khoản được xem"),
     )
     reason = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "nhật ký kiểm soát"
-        verbose_name_plural = "nhật ký kiểm soát"
+        verbose_name = _("nhật ký kiểm soát")
+        verbose_name_plural = _("nhật ký kiểm soát")
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
@@ -78,7 +84,11 @@ class AuditLog(models.Model):
         ]
 
     def __str__(self) -> str:
-        target = f"#{self.report_id}" if self.report_id else f"tài khoản {self.subject_user_id}"
+        target = (
+            f"#{self.report_id}"
+            if self.report_id
+            else gettext("tài khoản %(id)s") % {"id": self.subject_user_id}
+        )
         return f"{self.action} {target} ({self.created_at:%d/%m/%Y %H:%M})"
 
 
@@ -93,8 +103,8 @@ class IdempotencyKey(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "khóa chống gửi lặp"
-        verbose_name_plural = "khóa chống gửi lặp"
+        verbose_name = _("khóa chống gửi lặp")
+        verbose_name_plural = _("khóa chống gửi lặp")
         constraints = [
             models.UniqueConstraint(fields=["user", "scope", "key"], name="idempotency_key_once")
         ]

@@ -1,5 +1,7 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from reports.models.reports import Report
 
@@ -10,20 +12,20 @@ class VolunteerApplication(models.Model):
     stays on the row."""
 
     class State(models.TextChoices):
-        PENDING = "pending", "Chờ IOC xét duyệt"
-        APPROVED = "approved", "Đã duyệt"
-        REFUSED = "refused", "Không duyệt"
+        PENDING = "pending", _("Chờ IOC xét duyệt")
+        APPROVED = "approved", _("Đã duyệt")
+        REFUSED = "refused", pgettext_lazy("state", "Không duyệt")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="volunteer_applications"
     )
-    organisation = models.CharField("tổ chức", max_length=200)
+    organisation = models.CharField(_("tổ chức"), max_length=200)
     commune = models.ForeignKey(
         "boundaries.AdminUnit",
         on_delete=models.SET_NULL,
         null=True,
         related_name="+",
-        verbose_name="xã/phường hoạt động",
+        verbose_name=_("xã/phường hoạt động"),
     )
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
     decided_by = models.ForeignKey(
@@ -32,15 +34,15 @@ class VolunteerApplication(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="người xét duyệt",
+        verbose_name=_("người xét duyệt"),
     )
-    decided_at = models.DateTimeField("thời điểm xét duyệt", null=True, blank=True)
-    decision_reason = models.TextField("lý do", blank=True)
+    decided_at = models.DateTimeField(_("thời điểm xét duyệt"), null=True, blank=True)
+    decision_reason = models.TextField(_("lý do"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "đăng ký tình nguyện viên"
-        verbose_name_plural = "đăng ký tình nguyện viên"
+        verbose_name = _("đăng ký tình nguyện viên")
+        verbose_name_plural = _("đăng ký tình nguyện viên")
         ordering = ["created_at", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -59,11 +61,11 @@ class ReportClaim(models.Model):
     that a hotline or assisted report is theirs. Only a keyed hash of the code is kept."""
 
     class State(models.TextChoices):
-        PENDING = "pending", "Chờ nhập mã"
-        CLAIMED = "claimed", "Đã nhận"
-        LOCKED = "locked", "Nhập sai quá số lần"
-        UNSENT = "unsent", "Không gửi được mã"
-        REPLACED = "replaced", "Đã thay bằng mã mới"
+        PENDING = "pending", _("Chờ nhập mã")
+        CLAIMED = "claimed", _("Đã nhận")
+        LOCKED = "locked", _("Nhập sai quá số lần")
+        UNSENT = "unsent", _("Không gửi được mã")
+        REPLACED = "replaced", _("Đã thay bằng mã mới")
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="claims")
     claimant = models.ForeignKey(
@@ -78,9 +80,12 @@ class ReportClaim(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "nhận lại phản ánh"
-        verbose_name_plural = "nhận lại phản ánh"
+        verbose_name = _("nhận lại phản ánh")
+        verbose_name_plural = _("nhận lại phản ánh")
         indexes = [models.Index(fields=["report", "created_at"])]
 
     def __str__(self) -> str:
-        return f"Nhận phản ánh #{self.report_id} ({self.state})"
+        return gettext("Nhận phản ánh #%(id)s (%(state)s)") % {
+            "id": self.report_id,
+            "state": self.state,
+        }

@@ -24,7 +24,17 @@ from reports.policy.channels import (
     user_may_take_calls,
     volunteer_applications_visible,
 )
+from reports.policy.officers import (
+    ASSIGN_OFFICER,
+    RESOLVED_STATUSES,
+    can_assign_officer,
+    officer_eligible,
+    officers_eligible,
+    reports_agency_resolved,
+    user_is_unit_head,
+)
 from reports.policy.records import (
+    EVIDENCE_PUBLIC_Q,
     assignments_visible,
     audit_log_visible,
     comments_visible_all,
@@ -89,6 +99,7 @@ from reports.policy.visibility import (
     reports_third_party,
     reports_verified,
     reports_visible,
+    result_evidence_visible,
     result_visible,
     timeline_visible,
     transition_first_made_public,
@@ -97,6 +108,13 @@ from reports.policy.visibility import (
 )
 
 __all__ = [
+    "ASSIGN_OFFICER",
+    "RESOLVED_STATUSES",
+    "can_assign_officer",
+    "officer_eligible",
+    "officers_eligible",
+    "reports_agency_resolved",
+    "user_is_unit_head",
     "INBOX_DEFAULT_STAGE",
     "INBOX_STAGE_CODES",
     "INBOX_STAGES",
@@ -126,6 +144,7 @@ __all__ = [
     "audit_log_visible",
     "comments_visible_all",
     "extensions_visible",
+    "EVIDENCE_PUBLIC_Q",
     "media_visible",
     "ratings_visible",
     "reports_internal",
@@ -161,6 +180,7 @@ __all__ = [
     "reports_public_map",
     "reports_verified",
     "reports_visible",
+    "result_evidence_visible",
     "result_visible",
     "timeline_visible",
     "user_authenticated",

@@ -7,6 +7,9 @@ call `report_actions_available` to offer exactly the allowed actions.
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 from reports.errors import ReportForbidden, ReportStateConflict
 from reports.models import Report
 from reports.policy.roles import AnyUser, Party, Viewer, report_viewer
@@ -18,9 +21,9 @@ P = Party
 AGENCY = Report.AGENCY_STATUSES
 OPEN = Report.OPEN_STATUSES
 ANY = tuple(Status)
-IOC_ONLY = "Chỉ cán bộ IOC hoặc giám sát cấp tỉnh được thực hiện thao tác này."
-HANDLER_ONLY = "Chỉ cơ quan đang được giao xử lý phản ánh mới được thực hiện thao tác này."
-REPORTER_ONLY = "Chỉ người phản ánh được thực hiện thao tác này."
+IOC_ONLY = _("Chỉ cán bộ IOC hoặc giám sát cấp tỉnh được thực hiện thao tác này.")
+HANDLER_ONLY = _("Chỉ cơ quan đang được giao xử lý phản ánh mới được thực hiện thao tác này.")
+REPORTER_ONLY = _("Chỉ người phản ánh được thực hiện thao tác này.")
 
 
 @dataclass(frozen=True)
@@ -46,53 +49,63 @@ TRANSITIONS: dict[str, Rule] = {
     "extension": _rule(AGENCY, {P.HANDLER}, HANDLER_ONLY),
     "extension-decide": _rule(OPEN, {P.IOC}, IOC_ONLY),
     "invite": _rule(
-        AGENCY, {P.IOC, P.HANDLER}, "Chỉ IOC hoặc cơ quan chủ trì được mời cơ quan phối hợp."
+        AGENCY, {P.IOC, P.HANDLER}, _("Chỉ IOC hoặc cơ quan chủ trì được mời cơ quan phối hợp.")
     ),
     "send-back": _rule(AGENCY, {P.HANDLER}, HANDLER_ONLY),
     "result": _rule(AGENCY, {P.HANDLER}, HANDLER_ONLY),
     "publish": _rule((Status.RESULT_SUBMITTED,), {P.IOC}, IOC_ONLY),
     "return-result": _rule((Status.RESULT_SUBMITTED,), {P.IOC}, IOC_ONLY),
     "reopen": _rule((Status.PUBLISHED,), {P.IOC}, IOC_ONLY),
-    "hide": _rule(ANY, {P.IOC}, IOC_ONLY, lambda r: not r.hidden, "Phản ánh đã bị ẩn.", "hidden"),
+    "hide": _rule(
+        ANY, {P.IOC}, IOC_ONLY, lambda r: not r.hidden, _("Phản ánh đã bị ẩn."), "hidden"
+    ),
     "unhide": _rule(
-        ANY, {P.IOC}, IOC_ONLY, lambda r: r.hidden, "Phản ánh đang không bị ẩn.", "hidden"
+        ANY, {P.IOC}, IOC_ONLY, lambda r: r.hidden, _("Phản ánh đang không bị ẩn."), "hidden"
     ),
     "merge": _rule(OPEN, {P.IOC}, IOC_ONLY),
     # The supervisor signs a hide off, or undoes it with "unhide".
     "hide-approve": _rule(
         ANY,
         {P.SUPERVISOR},
-        "Chỉ giám sát cấp tỉnh được duyệt ẩn phản ánh.",
+        _("Chỉ giám sát cấp tỉnh được duyệt ẩn phản ánh."),
         lambda r: r.hidden and r.hide_reviewed_at is None,
-        "Phản ánh không chờ duyệt ẩn.",
+        _("Phản ánh không chờ duyệt ẩn."),
         "hidden",
     ),
-    "rate": _rule((Status.PUBLISHED,), {P.REPORTER}, "Chỉ người phản ánh được đánh giá."),
+    "rate": _rule((Status.PUBLISHED,), {P.REPORTER}, _("Chỉ người phản ánh được đánh giá.")),
     "dispute": _rule(
-        (Status.PUBLISHED,), {P.REPORTER}, "Chỉ người phản ánh được không đồng ý với kết quả."
+        (Status.PUBLISHED,), {P.REPORTER}, _("Chỉ người phản ánh được không đồng ý với kết quả.")
     ),
     "consent": _rule(
         ANY,
         {P.REPORTER},
-        "Chỉ người phản ánh được đồng ý.",
+        _("Chỉ người phản ánh được đồng ý."),
         lambda r: r.current_agency_id is not None,
-        "Phản ánh chưa được giao cho cơ quan nào.",
+        _("Phản ánh chưa được giao cho cơ quan nào."),
     ),
-    "consent-revoke": _rule(ANY, {P.REPORTER}, "Chỉ người phản ánh được thu hồi."),
+    "consent-revoke": _rule(ANY, {P.REPORTER}, _("Chỉ người phản ánh được thu hồi.")),
     "comment": _rule(
         ANY,
         {P.REPORTER, P.IOC, P.HANDLER, P.COORDINATOR},
-        "Chỉ người phản ánh và cán bộ xử lý được trao đổi.",
+        _("Chỉ người phản ánh và cán bộ xử lý được trao đổi."),
     ),
-    "note": _rule(ANY, {P.IOC, P.HANDLER, P.COORDINATOR}, "Chỉ cán bộ xử lý được ghi chú nội bộ."),
+    "note": _rule(
+        ANY, {P.IOC, P.HANDLER, P.COORDINATOR}, _("Chỉ cán bộ xử lý được ghi chú nội bộ.")
+    ),
     # The handling agency reads the identity only with consent (checked by the service).
-    "identity": _rule(ANY, {P.IOC, P.HANDLER}, "Không có quyền xem danh tính người phản ánh."),
+    "identity": _rule(ANY, {P.IOC, P.HANDLER}, _("Không có quyền xem danh tính người phản ánh.")),
+    # A unit head gives the case to one of the agency's officers (reports.policy.officers).
+    "assign-officer": _rule(
+        AGENCY,
+        {P.UNIT_HEAD},
+        _("Chỉ trưởng đơn vị của cơ quan đang xử lý được phân công cán bộ."),
+    ),
     "follow": _rule(
         OPEN,
         {P.CITIZEN, P.REPORTER, P.IOC, P.HANDLER, P.COORDINATOR, P.PLANNER},
-        "Cần đăng nhập để theo dõi phản ánh.",
+        _("Cần đăng nhập để theo dõi phản ánh."),
         report_is_public,
-        "Chỉ theo dõi được phản ánh đang xử lý.",
+        _("Chỉ theo dõi được phản ánh đang xử lý."),
     ),
 }
 
@@ -100,8 +113,11 @@ TRANSITIONS: dict[str, Rule] = {
 def _status_conflict(report: Report, rule: Rule) -> ReportStateConflict:
     labels = ", ".join(str(Status(s).label) for s in rule.statuses)
     return ReportStateConflict(
-        f"Không thể thực hiện khi phản ánh đang ở trạng thái "
-        f"“{report.get_status_display()}” (chỉ áp dụng cho: {labels}).",
+        gettext(
+            "Không thể thực hiện khi phản ánh đang ở trạng thái "
+            "“%(status)s” (chỉ áp dụng cho: %(labels)s)."
+        )
+        % {"status": report.get_status_display(), "labels": labels},
         field="status",
     )
 

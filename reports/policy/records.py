@@ -90,8 +90,22 @@ def assignments_visible(*, user: AnyUser) -> QuerySet[Assignment]:
     return Assignment.objects.filter(report__in=reports_internal(user=user).values("pk"))
 
 
+# Result photos anyone who sees the report may see: those of a published public result.
+EVIDENCE_PUBLIC_Q = Q(result__state=Result.State.PUBLISHED, result__is_public=True)
+
+
 def media_visible(*, user: AnyUser) -> QuerySet[Media]:
-    return Media.objects.filter(report__in=reports_visible(user=user).values("pk"))
+    """A report's own photos with the report; a result's photos (before/after the fix) only
+    where the result is seen (policy.result_evidence_visible, in table form)."""
+    internal = reports_internal(user=user).values("pk")
+    party = reports_result_party(user=user).values("pk")
+    evidence = (
+        Q(report__in=internal)
+        | EVIDENCE_PUBLIC_Q
+        | Q(result__state=Result.State.PUBLISHED, report__in=party)
+    )
+    visible = reports_visible(user=user).values("pk")
+    return Media.objects.filter(Q(report__in=visible) & (Q(result__isnull=True) | evidence))
 
 
 def audit_log_visible(*, user: AnyUser) -> QuerySet[AuditLog]:

@@ -22,6 +22,7 @@ class Party(StrEnum):
     SUPERVISOR = "supervisor"
     HANDLER = "handler"  # an officer of the agency handling the case now
     COORDINATOR = "coordinator"  # an officer of an agency invited to coordinate
+    UNIT_HEAD = "unit_head"  # the head of unit of the handling agency (always a handler too)
     REPORTER = "reporter"
     PLANNER = "planner"
     CITIZEN = "citizen"  # any other signed-in user
@@ -133,6 +134,8 @@ def report_viewer(*, user: AnyUser, report: Report) -> Viewer:
             parties.add(Party.PLANNER)
         if user_is_officer(user) and (party := _agency_party(user.agency_id, report)):
             parties.add(party)
+            if party == Party.HANDLER and user.unit_head:
+                parties.add(Party.UNIT_HEAD)
         if Report.objects.filter(pk=report.pk, identity__user=user).exists():
             parties.add(Party.REPORTER)
         if not parties:

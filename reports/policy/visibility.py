@@ -184,6 +184,15 @@ def result_visible(*, viewer: Viewer, result: Result) -> bool:
     return result.is_public or viewer.party_to_result
 
 
+def result_evidence_visible(*, viewer: Viewer, result: Result) -> bool:
+    """A result's photos go where the result goes: to the IOC and the agency working the case
+    at every stage (a returned result's too), to anyone else once published (a private one:
+    its parties). Object form of the evidence part of records.media_visible."""
+    if viewer.handles:
+        return True
+    return result.state == Result.State.PUBLISHED and result_visible(viewer=viewer, result=result)
+
+
 def timeline_visible(*, viewer: Viewer, report: Report) -> QuerySet[Transition]:
     events = report.transitions.all()
     if not viewer_sees_internal(viewer):

@@ -9,20 +9,25 @@ missing phone is reported first, whatever the name), and after the password has 
 one client can probe.
 """
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
+from django.utils.translation import gettext, gettext_lazy
 
 from reports.errors import ReportInvalid
 from reports.models import ProcessingConsent, Role, User
 from reports.services.privacy import processing_consent_record
 
-ACCOUNT_REFUSED = (
+ACCOUNT_REFUSED = gettext_lazy(
     "Không thể tạo tài khoản với thông tin này. Hãy chọn tên đăng nhập khác rồi thử lại."
 )
-USERNAME_RULE = "Tên đăng nhập chỉ gồm chữ, số và các ký tự @ . + - _ (tối đa 150 ký tự)."
+USERNAME_RULE = gettext_lazy(
+    "Tên đăng nhập chỉ gồm chữ, số và các ký tự @ . + - _ (tối đa 150 ký tự)."
+)
 
 
 @transaction.atomic
@@ -31,7 +36,7 @@ def user_register(
 ) -> User:
     username = (username or "").strip()
     if not username:
-        raise ReportInvalid("Cần nhập tên đăng nhập.", field="username")
+        raise ReportInvalid(gettext("Cần nhập tên đăng nhập."), field="username")
     try:
         UnicodeUsernameValidator()(username)
     except ValidationError as exc:
@@ -39,9 +44,9 @@ def user_register(
     if len(username) > 150:
         raise ReportInvalid(USERNAME_RULE, field="username")
     if not (full_name or "").strip():
-        raise ReportInvalid("Cần nhập họ và tên.", field="full_name")
+        raise ReportInvalid(gettext("Cần nhập họ và tên."), field="full_name")
     if not (phone or "").strip():
-        raise ReportInvalid("Cần nhập số điện thoại.", field="phone")
+        raise ReportInvalid(gettext("Cần nhập số điện thoại."), field="phone")
     user = User(
         username=username,
         full_name=full_name.strip(),
@@ -63,3 +68,13 @@ def user_register(
         raise ReportInvalid(ACCOUNT_REFUSED, field="username") from exc
     processing_consent_record(user=user, context=ProcessingConsent.Context.REGISTER)
     return user
+
+
+def user_language_set(*, user: User, language: str) -> None:
+    """Remembers the language the person chose (a code of settings.LANGUAGES, or "" for the
+    portal's default): their pages after the next sign-in and their e-mails follow it."""
+    if language not in {code for code, _name in settings.LANGUAGES} | {""}:
+        raise ReportInvalid(translation.gettext("Ngôn ngữ không hợp lệ."), field="language")
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])

@@ -2,6 +2,7 @@
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from reports.errors import ReportInvalid, ReportStateConflict
 from reports.models import (
@@ -14,6 +15,7 @@ from reports.models import (
     Transition,
     User,
 )
+from reports.services.comment_notify import comment_notify_enqueue
 from reports.services.common import actor_label, report_lock_for, transition_record
 from routing_rules.models import Agency
 
@@ -29,7 +31,7 @@ def comment_add(*, actor: User, report: Report, body: str, internal: bool = Fals
     )
     body = (body or "").strip()
     if not body:
-        raise ReportInvalid("Cần nhập nội dung.", field="body")
+        raise ReportInvalid(gettext("Cần nhập nội dung."), field="body")
     comment = Comment.objects.create(
         report=report,
         author=actor,
@@ -37,6 +39,7 @@ def comment_add(*, actor: User, report: Report, body: str, internal: bool = Fals
         body=body,
         internal=internal,
     )
+    comment_notify_enqueue(comment=comment)
     if viewer.is_reporter and not internal and report.status == Status.PUBLISHED:
         # A reply to a published result is a dispute the IOC must see (it may reopen).
         transition_record(
@@ -56,7 +59,7 @@ def report_dispute(*, actor: User, report: Report, reason: str) -> Transition:
     report, _ = report_lock_for(user=actor, report=report, action="dispute")
     reason = (reason or "").strip()
     if not reason:
-        raise ReportInvalid("Hãy nêu vì sao bạn không đồng ý với kết quả.", field="reason")
+        raise ReportInvalid(gettext("Hãy nêu vì sao bạn không đồng ý với kết quả."), field="reason")
     return transition_record(
         report=report, action=Action.REPLY, actor=actor, reason=reason, data={"dispute": True}
     )
@@ -66,10 +69,10 @@ def report_dispute(*, actor: User, report: Report, reason: str) -> Transition:
 def report_rate(*, actor: User, report: Report, value: str, comment: str = "") -> Rating:
     report, _ = report_lock_for(user=actor, report=report, action="rate")
     if value not in Rating.Value.values:
-        raise ReportInvalid("Mức đánh giá không hợp lệ.", field="value")
+        raise ReportInvalid(gettext("Mức đánh giá không hợp lệ."), field="value")
     result = report.results.filter(state=Result.State.PUBLISHED).order_by("-decided_at").first()
     if Rating.objects.filter(result=result).exists():
-        raise ReportStateConflict("Kết quả này đã được đánh giá.", field="value")
+        raise ReportStateConflict(gettext("Kết quả này đã được đánh giá."), field="value")
     rating = Rating.objects.create(
         report=report, result=result, user=actor, value=value, comment=(comment or "").strip()
     )

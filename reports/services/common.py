@@ -1,5 +1,7 @@
 """Helpers shared by the report services: locking with the policy's checks, the event log."""
 
+from django.utils.translation import gettext, gettext_noop
+
 from outbox.services import outbox_enqueue
 from reports import policy
 from reports.errors import ReportNotFound
@@ -12,7 +14,7 @@ TRANSITION_NOTIFY_TOPIC = "transition.notify"
 def report_lock(*, user: User, report: Report) -> Report:
     """Re-read the report under a row lock, refusing one outside the user's scope (404)."""
     if not policy.reports_visible(user=user).filter(pk=report.pk).exists():
-        raise ReportNotFound("Không tìm thấy phản ánh.", field="reference")
+        raise ReportNotFound(gettext("Không tìm thấy phản ánh."), field="reference")
     return Report.objects.select_for_update().get(pk=report.pk)
 
 
@@ -25,20 +27,23 @@ def report_lock_for(*, user: User, report: Report, action: str) -> tuple[Report,
 
 
 def actor_label(user: User | None, report: Report | None = None) -> str:
-    """How an actor appears on timelines: a role or agency, never a citizen's name."""
+    """How an actor appears on timelines: a role or agency, never a citizen's name.
+
+    Stored in Vietnamese, the record's language: a page shows it translated at display time
+    (`{% translate t.actor_label %}`, Transition.actor_label_shown), an agency's name as is."""
     if user is None:
-        return "Hệ thống"
+        return gettext_noop("Hệ thống")
     if policy.user_is_officer(user):
         return user.agency.name
     if policy.user_is_ioc(user):
-        return "Trung tâm IOC tỉnh Điện Biên"
+        return gettext_noop("Trung tâm IOC tỉnh Điện Biên")
     if policy.user_is_planner(user):
-        return "Cán bộ tổng hợp"
+        return gettext_noop("Cán bộ tổng hợp")
     if report is not None and report.identity.user_id == user.pk:
-        return "Người phản ánh"
+        return gettext_noop("Người phản ánh")
     if policy.user_is_volunteer(user):
-        return "Tình nguyện viên hỗ trợ"
-    return "Người dân"
+        return gettext_noop("Tình nguyện viên hỗ trợ")
+    return gettext_noop("Người dân")
 
 
 def transition_record(

@@ -10,6 +10,8 @@ Everyone else is reached at the e-mail address of their own account.
 
 from dataclasses import dataclass
 
+from django.conf import settings
+
 from reports.models import ProcessingConsent, Report, User
 
 
@@ -19,6 +21,12 @@ class Contact:
     # Only for the reporter's own notices, with their consent, and when there is no e-mail
     # address to use instead (an SMS costs; an e-mail carries the whole notice).
     phone: str = ""
+
+
+def user_language(user: User) -> str:
+    """The language a person is written to in (e-mail, SMS, in-app notice): their account's
+    choice, else the portal's (Vietnamese)."""
+    return user.language or settings.LANGUAGE_CODE
 
 
 def notice_contact(*, report: Report | None, user: User) -> Contact:

@@ -7,12 +7,15 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from reports.deadlines import deadline_after, overdue_q, report_deadline, report_is_overdue
 from reports.models import Report, ResponseTemplate, Transition
+from reports.record_text import record_text
 from reports.selectors import response_templates_for
 from reports.services.common import transition_record
+from reports.services.contact import user_language
 
 Status = Report.Status
 
@@ -35,7 +38,7 @@ def _overdue_flag(*, report_id: int, now: datetime) -> bool:
             report=report,
             action=Transition.Action.OVERDUE,
             actor=None,
-            reason=f"Quá hạn từ {timezone.localtime(due):%d/%m/%Y %H:%M}.",
+            reason=record_text(f"Quá hạn từ {timezone.localtime(due):%d/%m/%Y %H:%M}."),
             public=False,
         )
         return True
@@ -46,7 +49,7 @@ def _status_notice(*, report_id: int, now: datetime) -> bool:
     with transaction.atomic():
         report = (
             Report.objects.select_for_update(of=("self",))
-            .select_related("current_agency")
+            .select_related("current_agency", "identity__user")
             .get(pk=report_id)
         )
         if report.status_notice_sent_at or not report.is_open:
@@ -55,9 +58,9 @@ def _status_notice(*, report_id: int, now: datetime) -> bool:
         notice_due = deadline_after(moment=start, days=settings.REPORTS_STATUS_NOTICE_WORKING_DAYS)
         if notice_due >= now:
             return False
-        handler = report.current_agency.name if report.current_agency_id else "Trung tâm IOC"
-        due = f" Hạn xử lý: {timezone.localtime(report.due_at):%d/%m/%Y}." if report.due_at else ""
-        notice = _notice_text(report=report, handler=handler, due=due)
+        # Addressed to the reporter: in their language (the case page shows the same text).
+        with translation.override(user_language(report.identity.user)):
+            notice = _notice_text(report=report)
         report.status_notice_sent_at = now
         report.save(update_fields=["status_notice_sent_at", "updated_at"])
         transition_record(
@@ -74,18 +77,37 @@ class _Blank(dict):
         return "{" + key + "}"
 
 
-def _notice_text(*, report: Report, handler: str, due: str) -> str:
-    """The category's status-notice template (admin), or the general one, filled in."""
-    values = _Blank(trang_thai=report.get_status_display(), co_quan=handler, han=due)
+def _notice_values(report: Report) -> _Blank:
+    """The template's placeholders, in the active language."""
+    handler = report.current_agency.name if report.current_agency_id else gettext("Trung tâm IOC")
+    due = ""
+    if report.due_at:
+        due = " " + gettext("Hạn xử lý: %(due)s.") % {
+            "due": f"{timezone.localtime(report.due_at):%d/%m/%Y}"
+        }
+    return _Blank(trang_thai=report.get_status_display(), co_quan=handler, han=due)
+
+
+def _notice_text(*, report: Report) -> str:
+    """The category's status-notice template (admin), or the general one, filled in. The
+    admin's text is Vietnamese, so its values are too; the general one is in the active
+    language."""
     template = response_templates_for(
         kinds=[ResponseTemplate.Kind.STATUS_NOTICE], category_id=report.category_id
     ).first()
     if template is not None:
+        with translation.override(settings.LANGUAGE_CODE):
+            values = _notice_values(report)
         try:
             return template.body.format_map(values)
         except (ValueError, IndexError):  # a stray brace in the admin's text
             pass
-    return f"Phản ánh đang ở trạng thái “{values['trang_thai']}”, do {handler} xử lý.{due}"
+    values = _notice_values(report)
+    return (
+        gettext("Phản ánh đang ở trạng thái “%(status)s”, do %(handler)s xử lý.")
+        % {"status": values["trang_thai"], "handler": values["co_quan"]}
+        + values["han"]
+    )
 
 
 def _no_progress(items, **kwargs):

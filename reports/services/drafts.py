@@ -10,6 +10,7 @@ from django.contrib.gis.geos import Point
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 
 from boundaries.selectors import LocateError, commune_locate
 from reports import policy
@@ -24,6 +25,7 @@ from reports.inputs import (
     input_text,
 )
 from reports.models import DraftMedia, Report, ReportDraft, Role, User
+from reports.record_text import record_text
 from reports.services.media import media_discard, media_prepare, media_store
 from reports.services.submission import report_submit
 from reports.signals import draft_discarded
@@ -52,7 +54,7 @@ def channel_account(*, channel: str) -> User:
         defaults={
             "role": Role.CITIZEN,
             "is_active": False,
-            "full_name": f"Kênh {Report.Channel(channel).label}",
+            "full_name": record_text(f"Kênh {Report.Channel(channel).label}"),
             "password": make_password(None),
         },
     )
@@ -100,11 +102,11 @@ def draft_create(
     """Keep what a channel brought in, and file it at once when it is complete. The same
     `external_id` again (a redelivered e-mail or webhook) returns the first draft."""
     if channel not in Report.Channel.values:
-        raise ReportInvalid("Kênh tiếp nhận không hợp lệ.", field="channel")
+        raise ReportInvalid(gettext("Kênh tiếp nhận không hợp lệ."), field="channel")
     if external_id and (earlier := _draft_by_external_id(channel, external_id)):
         return DraftOutcome(draft=earlier, created=False)
     description = input_text(
-        description, field="description", label="Nội dung", max_length=DESCRIPTION_MAX
+        description, field="description", label=gettext("Nội dung"), max_length=DESCRIPTION_MAX
     )
     draft = ReportDraft(
         channel=channel,
@@ -115,7 +117,7 @@ def draft_create(
         title=input_text(
             _title(title, description),
             field="title",
-            label="Tiêu đề",
+            label=gettext("Tiêu đề"),
             max_length=TITLE_MAX,
             required=False,
         ),
@@ -127,7 +129,7 @@ def draft_create(
         full_name=input_text(
             full_name,
             field="full_name",
-            label="Họ và tên người phản ánh",
+            label=gettext("Họ và tên người phản ánh"),
             max_length=NAME_MAX,
             required=False,
         ),
@@ -181,10 +183,10 @@ def draft_is_complete(*, draft: ReportDraft) -> bool:
 
 def _lock_open(*, actor: User | None, draft: ReportDraft) -> ReportDraft:
     if actor is not None and not policy.user_is_ioc(actor):
-        raise ReportForbidden("Chỉ cán bộ IOC được bổ sung phản ánh chờ.", field="draft")
+        raise ReportForbidden(gettext("Chỉ cán bộ IOC được bổ sung phản ánh chờ."), field="draft")
     locked = ReportDraft.objects.select_for_update().get(pk=draft.pk)
     if locked.state != State.OPEN:
-        raise ReportStateConflict("Phản ánh chờ này đã được xử lý.", field="draft")
+        raise ReportStateConflict(gettext("Phản ánh chờ này đã được xử lý."), field="draft")
     return locked
 
 
@@ -216,9 +218,9 @@ def draft_file(
         if urgent is not None:
             locked.urgent = urgent
         if locked.category is None:
-            raise ReportInvalid("Cần chọn lĩnh vực.", field="category")
+            raise ReportInvalid(gettext("Cần chọn lĩnh vực."), field="category")
         if locked.point is None:
-            raise ReportInvalid("Cần chọn vị trí trên bản đồ.", field="location")
+            raise ReportInvalid(gettext("Cần chọn vị trí trên bản đồ."), field="location")
         media = list(locked.media.all())
         files = [ContentFile(default_storage.open(m.file).read(), name=m.file) for m in media]
         outcome = report_submit(
@@ -251,7 +253,7 @@ def draft_file(
 
 def draft_discard(*, draft: ReportDraft, actor: User, reason: str) -> ReportDraft:
     """Not a report (a complaint, spam, legal advice…): closed with the reason, identity wiped."""
-    reason = input_text(reason, field="reason", label="Lý do", max_length=DESCRIPTION_MAX)
+    reason = input_text(reason, field="reason", label=gettext("Lý do"), max_length=DESCRIPTION_MAX)
     with transaction.atomic():
         locked = _lock_open(actor=actor, draft=draft)
         locked.state = State.DISCARDED

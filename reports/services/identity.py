@@ -4,6 +4,7 @@ audit helpers for every other read of identity or account data (the admin's incl
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from reports.errors import ReportForbidden, ReportInvalid
 from reports.models import AuditLog, Report, ReporterIdentity, Role, User
@@ -19,10 +20,10 @@ def identity_reveal(*, actor: User, report: Report, reason: str) -> ReporterIden
     """
     report, viewer = report_lock_for(user=actor, report=report, action="identity")
     if not viewer.is_ioc and not consent_active(report=report, agency=actor.agency):
-        raise ReportForbidden("Không có quyền xem danh tính người phản ánh.")
+        raise ReportForbidden(gettext("Không có quyền xem danh tính người phản ánh."))
     reason = (reason or "").strip()
     if not reason:
-        raise ReportInvalid("Cần nêu lý do xem danh tính người phản ánh.", field="reason")
+        raise ReportInvalid(gettext("Cần nêu lý do xem danh tính người phản ánh."), field="reason")
     identity_read_record(actor=actor, report=report, reason=reason)
     return report.identity
 

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from outbox.services import outbox_enqueue
@@ -130,6 +130,12 @@ def agency_mail_enqueue(*, event: Transition) -> Delivery | None:
 
 
 def agency_email_build(delivery: Delivery) -> EmailMessage:
+    """In the portal's language (Vietnamese): a mailbox is an office's, not one person's."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _agency_email(delivery)
+
+
+def _agency_email(delivery: Delivery) -> EmailMessage:
     event, agency = delivery.transition, delivery.agency
     report = event.report
     action = event.get_action_display()
@@ -155,7 +161,7 @@ def agency_email_build(delivery: Delivery) -> EmailMessage:
         _footer(),
     ]
     return EmailMessage(
-        f"Phản ánh {report.reference}: {action}",
+        _("Phản ánh %(reference)s: %(action)s") % {"reference": report.reference, "action": action},
         "\n".join(lines),
         settings.DEFAULT_FROM_EMAIL,
         [agency.email],

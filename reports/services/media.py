@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
+from django.utils.translation import gettext
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from reports.errors import ReportInvalid
@@ -65,14 +66,17 @@ def _read(upload, limit: int, index: int) -> bytes:
     size = getattr(upload, "size", None)
     if size is not None and size > limit:
         raise ReportInvalid(
-            f"Tệp thứ {index} quá lớn ({size / 2**20:.1f} MB; tối đa {limit / 2**20:.0f} MB).",
+            gettext("Tệp thứ %(index)s quá lớn (%(size)s MB; tối đa %(max)s MB).")
+            % {"index": index, "size": f"{size / 2**20:.1f}", "max": f"{limit / 2**20:.0f}"},
             field="media",
         )
     upload.seek(0)
     data = upload.read(limit + 1)
     if len(data) > limit:
         raise ReportInvalid(
-            f"Tệp thứ {index} quá lớn (tối đa {limit / 2**20:.0f} MB).", field="media"
+            gettext("Tệp thứ %(index)s quá lớn (tối đa %(max)s MB).")
+            % {"index": index, "max": f"{limit / 2**20:.0f}"},
+            field="media",
         )
     return data
 
@@ -90,13 +94,18 @@ def _open_image(data: bytes, index: int) -> Image.Image:
         width, height = image.size
         if width * height > budget:
             raise ReportInvalid(
-                f"Ảnh thứ {index} quá nhiều điểm ảnh ({width} × {height}; "
-                f"tối đa {budget / 1e6:.0f} triệu).",
+                gettext(
+                    "Ảnh thứ %(index)s quá nhiều điểm ảnh (%(width)s × %(height)s; "
+                    "tối đa %(max)s triệu)."
+                )
+                % {"index": index, "width": width, "height": height, "max": f"{budget / 1e6:.0f}"},
                 field="media",
             )
         image.load()
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
-        raise ReportInvalid(f"Ảnh thứ {index} bị hỏng hoặc quá lớn.", field="media") from exc
+        raise ReportInvalid(
+            gettext("Ảnh thứ %(index)s bị hỏng hoặc quá lớn.") % {"index": index}, field="media"
+        ) from exc
     return image
 
 
@@ -146,7 +155,8 @@ def media_prepare(files: list) -> list[PreparedMedia]:
     """Validate and clean every upload in memory; nothing touches storage here."""
     if len(files) > settings.REPORTS_MEDIA_MAX_FILES:
         raise ReportInvalid(
-            f"Tối đa {settings.REPORTS_MEDIA_MAX_FILES} tệp ảnh/video.", field="media"
+            gettext("Tối đa %(max)s tệp ảnh/video.") % {"max": settings.REPORTS_MEDIA_MAX_FILES},
+            field="media",
         )
     prepared = []
     limit = max(settings.REPORTS_MEDIA_MAX_IMAGE_BYTES, settings.REPORTS_MEDIA_MAX_VIDEO_BYTES)
@@ -158,14 +168,18 @@ def media_prepare(files: list) -> list[PreparedMedia]:
             if len(data) > settings.REPORTS_MEDIA_MAX_IMAGE_BYTES:
                 limit_mb = settings.REPORTS_MEDIA_MAX_IMAGE_BYTES / 2**20
                 raise ReportInvalid(
-                    f"Ảnh thứ {index} quá lớn (tối đa {limit_mb:.0f} MB).", field="media"
+                    gettext("Ảnh thứ %(index)s quá lớn (tối đa %(max)s MB).")
+                    % {"index": index, "max": f"{limit_mb:.0f}"},
+                    field="media",
                 )
             prepared.append(image_reencode(data, index))
         elif mime in VIDEO_TYPES:
             if len(data) > settings.REPORTS_MEDIA_MAX_VIDEO_BYTES:
                 limit_mb = settings.REPORTS_MEDIA_MAX_VIDEO_BYTES / 2**20
                 raise ReportInvalid(
-                    f"Video thứ {index} quá lớn (tối đa {limit_mb:.0f} MB).", field="media"
+                    gettext("Video thứ %(index)s quá lớn (tối đa %(max)s MB).")
+                    % {"index": index, "max": f"{limit_mb:.0f}"},
+                    field="media",
                 )
             extension = VIDEO_TYPES[mime]
             prepared.append(
@@ -178,7 +192,10 @@ def media_prepare(files: list) -> list[PreparedMedia]:
             )
         else:
             raise ReportInvalid(
-                f"Tệp thứ {index} không phải ảnh (JPEG, PNG, WebP) hay video (MP4, WebM, MOV).",
+                gettext(
+                    "Tệp thứ %(index)s không phải ảnh (JPEG, PNG, WebP) hay video (MP4, WebM, MOV)."
+                )
+                % {"index": index},
                 field="media",
             )
     return prepared

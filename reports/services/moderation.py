@@ -2,10 +2,12 @@
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from reports import policy
 from reports.errors import ReportInvalid
 from reports.models import AuditLog, Follow, Report, Transition, User
+from reports.record_text import record_text
 from reports.services.common import report_lock, report_lock_for, transition_record
 
 Status = Report.Status
@@ -19,7 +21,7 @@ def report_hide(*, actor: User, report: Report, reason: str) -> Report:
     report, _ = report_lock_for(user=actor, report=report, action="hide")
     reason = (reason or "").strip()
     if not reason:
-        raise ReportInvalid("Cần nêu lý do ẩn phản ánh.", field="reason")
+        raise ReportInvalid(gettext("Cần nêu lý do ẩn phản ánh."), field="reason")
     report.hidden = True
     report.hidden_reason = reason
     # A supervisor's own hide needs no second signature; the IOC's waits for one (QĐ 663).
@@ -37,7 +39,7 @@ def report_unhide(*, actor: User, report: Report, reason: str) -> Report:
     report, _ = report_lock_for(user=actor, report=report, action="unhide")
     reason = (reason or "").strip()
     if not reason:
-        raise ReportInvalid("Cần nêu lý do bỏ ẩn.", field="reason")
+        raise ReportInvalid(gettext("Cần nêu lý do bỏ ẩn."), field="reason")
     report.hidden = False
     report.hidden_reason = ""
     report.hide_reviewed_at = None
@@ -72,11 +74,13 @@ def report_hide_approve(*, actor: User, report: Report, note: str = "") -> Repor
 def report_merge(*, actor: User, report: Report, into: Report, reason: str = "") -> Report:
     """Merge a duplicate into another report: it follows the target; both reporters are told."""
     if report.pk == into.pk:
-        raise ReportInvalid("Không thể gộp phản ánh vào chính nó.", field="into")
+        raise ReportInvalid(gettext("Không thể gộp phản ánh vào chính nó."), field="into")
     report, _ = report_lock_for(user=actor, report=report, action="merge")
     into = report_lock(user=actor, report=into)
     if into.status in (Status.MERGED, Status.REJECTED):
-        raise ReportInvalid("Không thể gộp vào phản ánh đã bị từ chối hoặc đã gộp.", field="into")
+        raise ReportInvalid(
+            gettext("Không thể gộp vào phản ánh đã bị từ chối hoặc đã gộp."), field="into"
+        )
     report.assignments.filter(active=True).update(active=False)
     report.duplicate_of = into
     report.current_agency = None
@@ -92,14 +96,14 @@ def report_merge(*, actor: User, report: Report, into: Report, reason: str = "")
         action=Action.MERGE,
         actor=actor,
         to_status=Status.MERGED,
-        reason=f"Trùng với phản ánh {into.reference}. {note}".strip(),
+        reason=record_text(f"Trùng với phản ánh {into.reference}. {note}".strip()),
         data={"target": into.reference},
     )
     transition_record(
         report=into,
         action=Action.MERGED_IN,
         actor=actor,
-        reason=f"Phản ánh {report.reference} trùng sự việc đã được gộp vào đây.",
+        reason=record_text(f"Phản ánh {report.reference} trùng sự việc đã được gộp vào đây."),
         data={"duplicate": report.reference},
     )
     return report

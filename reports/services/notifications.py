@@ -1,12 +1,13 @@
 """Who hears about an event, and the message they get (never the reporter's identity)."""
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from outbox.services import outbox_enqueue
 from reports import policy
 from reports.models import Notification, Report, Role, Transition, User
-from reports.services.contact import notice_contact
+from reports.services.contact import notice_contact, user_language
 from reports.services.mail import (
     agency_mail_enqueue,
     mail_send,
@@ -75,6 +76,9 @@ def _recipients(event: Transition) -> set[int]:
                 role=Role.AGENCY_OFFICER, agency_id__in=agencies, is_active=True
             ).values_list("pk", flat=True)
         )
+    if event.action == Action.ASSIGN_OFFICER:
+        # The officer the unit head gave the case to (reports.services.officers).
+        users.add(event.data.get("officer"))
     if event.action in IOC_ACTIONS:
         users.update(
             User.objects.filter(role=Role.IOC_OPERATOR, is_active=True).values_list("pk", flat=True)
@@ -85,15 +89,21 @@ def _recipients(event: Transition) -> set[int]:
 
 
 def _message(event: Transition) -> tuple[str, str]:
+    """In the active language (the caller picks the recipient's); the reason is the record's
+    own text, as the case page shows it."""
     report = event.report
-    title = f"Phản ánh {report.reference}: {event.get_action_display()}"
-    lines = [f"“{report.title}”", f"Trạng thái: {Report.Status(event.to_status).label}."]
+    title = gettext("Phản ánh %(reference)s: %(action)s") % {
+        "reference": report.reference,
+        "action": event.get_action_display(),
+    }
+    status = gettext("Trạng thái: %(status)s.") % {"status": Report.Status(event.to_status).label}
+    lines = [f"“{report.title}”", status]
     if event.public and event.reason:
         lines.append(event.reason)
     if event.action == Action.ASSIGN and report.current_agency_id:
         due = timezone.localtime(report.due_at) if report.due_at else None
         if due:
-            lines.append(f"Hạn xử lý: {due:%d/%m/%Y}.")
+            lines.append(gettext("Hạn xử lý: %(due)s.") % {"due": f"{due:%d/%m/%Y}"})
     return title, "\n".join(lines)
 
 
@@ -107,10 +117,16 @@ def transition_notify(*, transition_id: int) -> list[Notification]:
     )
     if event is None:
         return []
-    title, body = _message(event)
+    # The text is stored as written, in each recipient's language (composed once per language).
+    messages: dict[str, tuple[str, str]] = {}
     created = []
-    users = User.objects.filter(pk__in=_recipients(event)).only("pk", "email", "phone")
+    users = User.objects.filter(pk__in=_recipients(event)).only("pk", "email", "phone", "language")
     for user in sorted(users, key=lambda user: user.pk):
+        language = user_language(user)
+        if language not in messages:
+            with translation.override(language):
+                messages[language] = _message(event)
+        title, body = messages[language]
         with transaction.atomic():
             notification, is_new = Notification.objects.get_or_create(
                 user=user,
@@ -167,7 +183,9 @@ def notification_email(*, notification_id: int) -> bool:
         # Gone with its user's erasure, or the address was removed since.
         if not address:
             return False
-        message = notification_email_build(notification, to=address)
+        # The stored text is in the recipient's language already; the footer follows it.
+        with translation.override(user_language(notification.user)):
+            message = notification_email_build(notification, to=address)
         notification.emailed_at = timezone.now()
         notification.save(update_fields=["emailed_at"])
         mail_send(message)

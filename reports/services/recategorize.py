@@ -3,9 +3,11 @@
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from reports.errors import ReportInvalid
 from reports.models import Report, Transition, User
+from reports.record_text import record_text
 from reports.routing import Suggestion, suggest_agency
 from reports.services.common import report_lock_for, transition_record
 from reports.services.workflow import assignment_create
@@ -32,11 +34,11 @@ def report_category_change(
     report, _ = report_lock_for(user=actor, report=report, action="category")
     reason = (reason or "").strip()
     if not reason:
-        raise ReportInvalid("Cần nêu lý do đổi lĩnh vực.", field="reason")
+        raise ReportInvalid(gettext("Cần nêu lý do đổi lĩnh vực."), field="reason")
     if not category.is_active:
-        raise ReportInvalid("Lĩnh vực này không còn được dùng.", field="category")
+        raise ReportInvalid(gettext("Lĩnh vực này không còn được dùng."), field="category")
     if category.pk == report.category_id:
-        raise ReportInvalid("Phản ánh đã thuộc lĩnh vực này.", field="category")
+        raise ReportInvalid(gettext("Phản ánh đã thuộc lĩnh vực này."), field="category")
     previous = report.category
     report.category = category
     suggestion = suggest_agency(report)
@@ -48,8 +50,11 @@ def report_category_change(
     )
     if moves and reroute is None:
         raise ReportInvalid(
-            f"Với lĩnh vực mới, quy tắc chuyển xử lý đề xuất {suggestion.agency.name}: "
-            "xác nhận chuyển (reroute=true) hoặc giữ cơ quan hiện tại (reroute=false).",
+            gettext(
+                "Với lĩnh vực mới, quy tắc chuyển xử lý đề xuất %(agency)s: "
+                "xác nhận chuyển (reroute=true) hoặc giữ cơ quan hiện tại (reroute=false)."
+            )
+            % {"agency": suggestion.agency.name},
             field="reroute",
         )
     report.save(update_fields=["category", "updated_at"])
@@ -57,7 +62,7 @@ def report_category_change(
         report=report,
         action=Transition.Action.RECATEGORIZE,
         actor=actor,
-        reason=f"Đổi lĩnh vực từ “{previous.name}” sang “{category.name}”: {reason}",
+        reason=record_text(f"Đổi lĩnh vực từ “{previous.name}” sang “{category.name}”: {reason}"),
         data={"from": previous.code, "to": category.code},
     )
     if moves and reroute:
@@ -66,6 +71,6 @@ def report_category_change(
             report=report,
             agency=suggestion.agency,
             suggestion=suggestion,
-            reason=f"Chuyển {suggestion.agency.name} xử lý theo lĩnh vực mới.",
+            reason=record_text(f"Chuyển {suggestion.agency.name} xử lý theo lĩnh vực mới."),
         )
     return CategoryChange(report=report, suggestion=suggestion, rerouted=bool(moves and reroute))

@@ -14,12 +14,12 @@ import urllib.request
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from outbox.services import outbox_enqueue
 from reports.models import Delivery, Notification, Report, Transition
-from reports.services.contact import notice_contact
+from reports.services.contact import notice_contact, user_language
 from reports.services.mail import report_link
 
 Action = Transition.Action
@@ -146,7 +146,8 @@ def sms_send(*, delivery_id: int) -> bool:
         contact = notice_contact(report=report, user=notification.user)
         if report is None or not contact.phone:
             return False
-        text = sms_text(report=report, event=delivery.transition)
+        with translation.override(user_language(notification.user)):
+            text = sms_text(report=report, event=delivery.transition)
         stamp = int(delivery.created_at.timestamp() * 1_000_000)
         delivery.sent_at = timezone.now()
         delivery.save(update_fields=["sent_at"])

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from boundaries.selectors import LocateError, commune_locate
 from reports.deadlines import deadline_after
@@ -64,9 +65,14 @@ def _key_clean(key: str | None, *, field: str) -> str | None:
         return None
     longest = IdempotencyKey._meta.get_field("key").max_length
     if len(key) > longest:
-        raise ReportInvalid(f"{field} dài quá {longest} ký tự.", field=field)
+        raise ReportInvalid(
+            gettext("%(label)s dài quá %(max)s ký tự.") % {"label": field, "max": longest},
+            field=field,
+        )
     if any(unicodedata.category(ch) == "Cc" for ch in key):
-        raise ReportInvalid(f"{field} chứa ký tự điều khiển không hợp lệ.", field=field)
+        raise ReportInvalid(
+            gettext("%(label)s chứa ký tự điều khiển không hợp lệ.") % {"label": field}, field=field
+        )
     return key
 
 
@@ -87,7 +93,7 @@ def _replay(
         return None
     if existing.request_hash != request_hash:
         raise ReportInvalid(
-            f"{field} này đã dùng cho một phản ánh có nội dung khác.",
+            gettext("%(field)s này đã dùng cho một phản ánh có nội dung khác.") % {"field": field},
             field=field,
         )
     return SubmitOutcome(report=existing.report, created=False)
@@ -167,9 +173,11 @@ def report_submit(
         phone_required=phone_required,
     )
     if not category.is_active:
-        raise ReportInvalid("Lĩnh vực này không còn tiếp nhận phản ánh.", field="category")
+        raise ReportInvalid(gettext("Lĩnh vực này không còn tiếp nhận phản ánh."), field="category")
     if incident_at and incident_at > timezone.now():
-        raise ReportInvalid("Thời điểm xảy ra không được ở tương lai.", field="incident_at")
+        raise ReportInvalid(
+            gettext("Thời điểm xảy ra không được ở tương lai."), field="incident_at"
+        )
     if incident_at and timezone.is_aware(incident_at):
         # In the portal's zone: PostgreSQL refuses offsets no time zone has (e.g. +21:05).
         incident_at = timezone.localtime(incident_at)
@@ -259,11 +267,13 @@ def report_submit(
             # Deleted in another process while this one's cache still held it.
             category_cache_clear()
             raise ReportInvalid(
-                "Lĩnh vực này không còn tiếp nhận phản ánh.", field="category"
+                gettext("Lĩnh vực này không còn tiếp nhận phản ánh."), field="category"
             ) from exc
         if isinstance(exc, _KeyTaken):  # its row was purged in between: the client may resend
             raise ReportStateConflict(
-                f"{key_field} vừa được dùng cho một lần gửi khác; hãy gửi lại.", field=key_field
+                gettext("%(field)s vừa được dùng cho một lần gửi khác; hãy gửi lại.")
+                % {"field": key_field},
+                field=key_field,
             ) from exc
         raise
     except BaseException:

@@ -6,6 +6,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from django.utils.translation import gettext
+
 from reports.errors import ReportInvalid
 
 # What ffprobe must name for each accepted type (its format_name is a comma-separated list).
@@ -34,7 +36,9 @@ def _probe(path: Path) -> dict | None:
 
 def _bad(index: int) -> ReportInvalid:
     return ReportInvalid(
-        f"Video thứ {index} bị hỏng hoặc không đúng định dạng (MP4, WebM, MOV).", field="media"
+        gettext("Video thứ %(index)s bị hỏng hoặc không đúng định dạng (MP4, WebM, MOV).")
+        % {"index": index},
+        field="media",
     )
 
 

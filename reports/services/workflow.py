@@ -5,11 +5,14 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from reports.deadlines import deadline_after, deadline_extend
 from reports.errors import ReportInvalid, ReportStateConflict
 from reports.models import Assignment, Extension, Report, Result, Transition, User
+from reports.record_text import record_text
 from reports.routing import Suggestion, suggest_agency, suggestion_verify
+from reports.services import evidence
 from reports.services.common import report_lock_for, transition_record
 from routing_rules.models import Agency
 
@@ -20,7 +23,7 @@ Action = Transition.Action
 def _required_text(value: str, field: str, what: str) -> str:
     value = (value or "").strip()
     if not value:
-        raise ReportInvalid(f"Cần nhập {what}.", field=field)
+        raise ReportInvalid(gettext("Cần nhập %(label)s.") % {"label": what}, field=field)
     return value
 
 
@@ -33,8 +36,8 @@ def handling_deadline(*, report: Report, moment) -> timezone.datetime:
 def report_reject(*, actor: User, report: Report, reason: str, resubmit_hint: str) -> Report:
     """IOC refuses an invalid or unclear report, saying why and how to resubmit."""
     report, _ = report_lock_for(user=actor, report=report, action="reject")
-    reason = _required_text(reason, "reason", "lý do từ chối")
-    hint = _required_text(resubmit_hint, "resubmit_hint", "hướng dẫn gửi lại")
+    reason = _required_text(reason, "reason", gettext("lý do từ chối"))
+    hint = _required_text(resubmit_hint, "resubmit_hint", gettext("hướng dẫn gửi lại"))
     report.closed_at = timezone.now()
     report.is_overdue = False
     report.save(update_fields=["closed_at", "is_overdue", "updated_at"])
@@ -43,7 +46,7 @@ def report_reject(*, actor: User, report: Report, reason: str, resubmit_hint: st
         action=Action.REJECT,
         actor=actor,
         to_status=Status.REJECTED,
-        reason=f"{reason}\nCách gửi lại: {hint}",
+        reason=record_text(f"{reason}\nCách gửi lại: {hint}"),
         data={"resubmit_hint": hint},
     )
     return report
@@ -66,7 +69,7 @@ def report_assign(
     """
     report, _ = report_lock_for(user=actor, report=report, action="assign")
     if not agency.is_active:
-        raise ReportInvalid("Cơ quan này không còn hoạt động.", field="agency")
+        raise ReportInvalid(gettext("Cơ quan này không còn hoạt động."), field="agency")
     if suggestion_token:
         suggestion = suggestion_verify(report=report, token=suggestion_token)
     else:
@@ -74,7 +77,8 @@ def report_assign(
     override_reason = (override_reason or "").strip()
     if suggestion.agency is not None and suggestion.agency.pk != agency.pk and not override_reason:
         raise ReportInvalid(
-            f"Cần nêu lý do khi chọn cơ quan khác với đề xuất ({suggestion.agency.name}).",
+            gettext("Cần nêu lý do khi chọn cơ quan khác với đề xuất (%(agency)s).")
+            % {"agency": suggestion.agency.name},
             field="override_reason",
         )
     return assignment_create(
@@ -119,13 +123,17 @@ def assignment_create(
     report.assigned_at = now
     report.due_at = handling_deadline(report=report, moment=now)
     report.is_overdue = False
-    report.save(update_fields=["current_agency", "assigned_at", "due_at", "is_overdue"])
+    # A new agency's unit head chooses its own officer.
+    report.assigned_officer = None
+    report.save(
+        update_fields=["current_agency", "assigned_at", "due_at", "is_overdue", "assigned_officer"]
+    )
     transition_record(
         report=report,
         action=Action.ASSIGN,
         actor=actor,
         to_status=Status.ASSIGNED,
-        reason=reason or f"Chuyển {agency.name} xử lý.",
+        reason=reason or record_text(f"Chuyển {agency.name} xử lý."),
         data={
             "agency": agency.code,
             "suggested": suggestion.agency.code if suggestion.agency else None,
@@ -137,7 +145,7 @@ def assignment_create(
             report=report,
             action=Action.ASSIGN,
             actor=actor,
-            reason=f"Lý do chọn khác đề xuất: {override_reason}",
+            reason=record_text(f"Lý do chọn khác đề xuất: {override_reason}"),
             public=False,
             notify=False,
         )
@@ -154,11 +162,15 @@ def report_start(*, actor: User, report: Report) -> Report:
 @transaction.atomic
 def extension_request(*, actor: User, report: Report, days: int, reason: str) -> Extension:
     report, _ = report_lock_for(user=actor, report=report, action="extension")
-    reason = _required_text(reason, "reason", "lý do xin gia hạn")
+    reason = _required_text(reason, "reason", gettext("lý do xin gia hạn"))
     if not 1 <= int(days) <= 30:
-        raise ReportInvalid("Số ngày gia hạn phải từ 1 đến 30 ngày làm việc.", field="days")
+        raise ReportInvalid(
+            gettext("Số ngày gia hạn phải từ 1 đến 30 ngày làm việc."), field="days"
+        )
     if report.extensions.filter(state=Extension.State.PENDING).exists():
-        raise ReportStateConflict("Đã có một đề nghị gia hạn đang chờ duyệt.", field="days")
+        raise ReportStateConflict(
+            gettext("Đã có một đề nghị gia hạn đang chờ duyệt."), field="days"
+        )
     extension = Extension.objects.create(
         report=report, agency=report.current_agency, requested_by=actor, reason=reason, days=days
     )
@@ -180,7 +192,7 @@ def extension_decide(
     report, _ = report_lock_for(user=actor, report=extension.report, action="extension-decide")
     extension = Extension.objects.select_for_update().get(pk=extension.pk)
     if extension.state != Extension.State.PENDING:
-        raise ReportStateConflict("Đề nghị gia hạn này đã được xử lý.", field="extension")
+        raise ReportStateConflict(gettext("Đề nghị gia hạn này đã được xử lý."), field="extension")
     extension.decided_by = actor
     extension.decided_at = timezone.now()
     extension.decision_note = (note or "").strip()
@@ -200,7 +212,7 @@ def extension_decide(
         report=report,
         action=Action.APPROVE_EXTENSION if approve else Action.DENY_EXTENSION,
         actor=actor,
-        reason=(
+        reason=record_text(
             f"Gia hạn thêm {extension.days} ngày làm việc, hạn mới {due_text}."
             if approve
             else f"Không duyệt gia hạn. {extension.decision_note}".strip()
@@ -218,13 +230,14 @@ def report_invite_coordinators(
     assignment = report.assignments.get(active=True)
     agencies = [a for a in agencies if a.pk != report.current_agency_id]
     if not agencies:
-        raise ReportInvalid("Chọn ít nhất một cơ quan phối hợp.", field="agencies")
+        raise ReportInvalid(gettext("Chọn ít nhất một cơ quan phối hợp."), field="agencies")
     assignment.coordinators.add(*agencies)
     transition_record(
         report=report,
         action=Action.INVITE,
         actor=actor,
-        reason=(reason or "").strip() or "Mời " + ", ".join(a.name for a in agencies) + ".",
+        reason=(reason or "").strip()
+        or record_text("Mời " + ", ".join(a.name for a in agencies) + "."),
         public=False,
         data={"agencies": [a.code for a in agencies]},
     )
@@ -235,10 +248,11 @@ def report_invite_coordinators(
 def report_send_back(*, actor: User, report: Report, reason: str) -> Report:
     """The agency says the case is not theirs; it goes back to the IOC inbox."""
     report, _ = report_lock_for(user=actor, report=report, action="send-back")
-    reason = _required_text(reason, "reason", "lý do chuyển lại")
+    reason = _required_text(reason, "reason", gettext("lý do chuyển lại"))
     report.assignments.filter(active=True).update(active=False)
     report.current_agency = None
-    report.save(update_fields=["current_agency", "updated_at"])
+    report.assigned_officer = None
+    report.save(update_fields=["current_agency", "assigned_officer", "updated_at"])
     transition_record(
         report=report,
         action=Action.SEND_BACK,
@@ -250,15 +264,44 @@ def report_send_back(*, actor: User, report: Report, reason: str) -> Report:
     return report
 
 
-@transaction.atomic
-def result_submit(*, actor: User, report: Report, text: str) -> Result:
-    report, _ = report_lock_for(user=actor, report=report, action="result")
-    text = _required_text(text, "text", "nội dung kết quả xử lý")
-    result = Result.objects.create(
-        report=report, agency=report.current_agency, author=actor, text=text
+def result_submit(
+    *,
+    actor: User,
+    report: Report,
+    text: str,
+    before_photos: Iterable = (),
+    after_photos: Iterable = (),
+) -> Result:
+    """The agency's result, with photos of the fix (an "after" one required where the category
+    says so). Photos are checked in memory first; files written are deleted if nothing commits."""
+    prepared = evidence.evidence_prepare(
+        report=report, before_photos=before_photos, after_photos=after_photos
     )
+    stored: list[str] = []
+    try:
+        return _result_submit(
+            actor=actor, report=report, text=text, prepared=prepared, stored=stored
+        )
+    except BaseException:
+        evidence.evidence_discard(stored)
+        raise
+
+
+@transaction.atomic
+def _result_submit(
+    *, actor: User, report: Report, text: str, prepared: list, stored: list[str]
+) -> Result:
+    locked, _ = report_lock_for(user=actor, report=report, action="result")
+    text = _required_text(text, "text", gettext("nội dung kết quả xử lý"))
+    if locked.category_id != report.category_id and not evidence.evidence_has_after(prepared):
+        # Re-categorised meanwhile: the new category's rule holds (raises if it asks for one).
+        evidence.evidence_prepare(report=locked)
+    result = Result.objects.create(
+        report=locked, agency=locked.current_agency, author=actor, text=text
+    )
+    evidence.evidence_store(result=result, prepared=prepared, stored=stored)
     transition_record(
-        report=report,
+        report=locked,
         action=Action.SUBMIT_RESULT,
         actor=actor,
         to_status=Status.RESULT_SUBMITTED,
@@ -270,7 +313,7 @@ def result_submit(*, actor: User, report: Report, text: str) -> Result:
 def _pending_result(report: Report) -> Result:
     result = report.results.filter(state=Result.State.SUBMITTED).order_by("-created_at").first()
     if result is None:
-        raise ReportStateConflict("Không có kết quả nào chờ duyệt.", field="status")
+        raise ReportStateConflict(gettext("Không có kết quả nào chờ duyệt."), field="status")
     return result
 
 
@@ -302,7 +345,7 @@ def result_publish(*, actor: User, report: Report, edited_text: str = "") -> Res
 @transaction.atomic
 def result_return(*, actor: User, report: Report, reason: str) -> Result:
     report, _ = report_lock_for(user=actor, report=report, action="return-result")
-    reason = _required_text(reason, "reason", "lý do trả lại kết quả")
+    reason = _required_text(reason, "reason", gettext("lý do trả lại kết quả"))
     result = _pending_result(report)
     result.state = Result.State.RETURNED
     result.return_reason = reason
@@ -324,7 +367,7 @@ def result_return(*, actor: User, report: Report, reason: str) -> Result:
 def report_reopen(*, actor: User, report: Report, reason: str) -> Report:
     """IOC reopens a published case (e.g. the citizen disputes it); the same agency resumes."""
     report, _ = report_lock_for(user=actor, report=report, action="reopen")
-    reason = _required_text(reason, "reason", "lý do mở lại")
+    reason = _required_text(reason, "reason", gettext("lý do mở lại"))
     now = timezone.now()
     report.closed_at = None
     report.assigned_at = now
@@ -344,6 +387,6 @@ def _duplicates_follow(*, report: Report, actor: User) -> None:
             report=duplicate,
             action=Action.PUBLISH,
             actor=actor,
-            reason=f"Phản ánh {report.reference} (đã gộp) có kết quả.",
+            reason=record_text(f"Phản ánh {report.reference} (đã gộp) có kết quả."),
             data={"target": report.reference},
         )

@@ -13,6 +13,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.gis.geos import GEOSException, GEOSGeometry
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 
 from boundaries.selectors import unit_list
 from routing_rules.models import Agency, Category, Rule, SpecialZone
@@ -129,11 +130,20 @@ class _Loader:
         return code
 
     def categories(self) -> None:
-        allowed = {"code", "name", "group", "description", "keywords", "urgent_hint", "is_active"}
+        allowed = {
+            "code",
+            "name",
+            "group",
+            "description",
+            "keywords",
+            "urgent_hint",
+            "result_photos_required",
+            "is_active",
+        }
         raw = toml_table_read(self.dir / CATEGORIES_FILE, "category")
         seen: set[str] = set()
         existing = {category.code: category for category in Category.objects.all()}
-        for index, item in enumerate(self._each(raw, "lĩnh vực"), start=1):
+        for index, item in enumerate(self._each(raw, _("lĩnh vực")), start=1):
             record = Record(CATEGORIES_FILE, f"category #{index}", item, allowed)
             code = self._unique(record, seen)
             values = {
@@ -142,6 +152,7 @@ class _Loader:
                 "description": record.text("description", required=False),
                 "keywords": record.items("keywords"),
                 "urgent_hint": record.flag("urgent_hint", False),
+                "result_photos_required": record.flag("result_photos_required", False),
                 "is_active": record.flag("is_active", True),
                 "sort_order": index * 10,
             }
@@ -172,7 +183,7 @@ class _Loader:
         for record, _values, parent in records.values():
             if parent and parent not in records and parent not in existing:
                 raise record.error("parent", f"unknown agency {parent!r}")
-        for code in self._each(self._parents_first(records), "cơ quan"):
+        for code in self._each(self._parents_first(records), _("cơ quan")):
             _record, values, parent = records[code]
             values["parent"] = existing[parent] if parent else None
             self.report.count("agencies", code, _upsert(Agency, code, values, None, existing))
@@ -210,7 +221,7 @@ class _Loader:
         }
         features = geojson_features_read(self.dir / ZONES_FILE)
         seen: set[str] = set()
-        for index, feature in enumerate(self._each(features, "vùng đặc biệt"), start=1):
+        for index, feature in enumerate(self._each(features, _("vùng đặc biệt")), start=1):
             properties = feature.get("properties") if isinstance(feature, dict) else None
             record = Record(ZONES_FILE, f"feature #{index}", properties, allowed)
             code = self._unique(record, seen)
@@ -268,7 +279,7 @@ class _Loader:
         codes = {record.raw.get("code") for record in records}
         priorities: dict[int, str] = {}
         seen: set[str] = set()
-        for record in self._each(records, "quy tắc"):
+        for record in self._each(records, _("quy tắc")):
             code = self._unique(record, seen)
             values, m2m = self._rule(record)
             priority = values["priority"]

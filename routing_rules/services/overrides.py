@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from routing_rules.models import Agency
 
@@ -26,10 +27,15 @@ def route_override_check(
     """Validate an override: an active agency and a real reason. Writes nothing."""
     agency = Agency.objects.filter(code=agency_code, is_active=True).first()
     if agency is None:
-        raise ValidationError({"agency": f"Không có cơ quan đang hoạt động mã «{agency_code}»."})
+        raise ValidationError(
+            {"agency": _("Không có cơ quan đang hoạt động mã «%(code)s».") % {"code": agency_code}}
+        )
     reason = " ".join((reason or "").split())
     if len(reason) < OVERRIDE_REASON_MIN_LENGTH:
         raise ValidationError(
-            {"reason": f"Cần nêu lý do chuyển (ít nhất {OVERRIDE_REASON_MIN_LENGTH} ký tự)."}
+            {
+                "reason": _("Cần nêu lý do chuyển (ít nhất %(n)s ký tự).")
+                % {"n": OVERRIDE_REASON_MIN_LENGTH}
+            }
         )
     return Override(agency=agency, suggested_agency_code=suggested_agency_code, reason=reason)

@@ -47,6 +47,22 @@ def photo_bytes() -> bytes:
     return buffer.getvalue()
 
 
+def compose(page, category, title: str, description: str, files=()) -> None:
+    """The report form's five steps (reports/steps.js): the phone's GPS, the words, the photos,
+    who (the account's), then the check where "Gửi" waits."""
+    page.click("#gps-find")
+    page.wait_for_function("() => document.querySelector('[name=lat]').value !== ''")
+    page.click("#step-next")
+    page.select_option("[name=category]", category.code)
+    page.fill("[name=title]", title)
+    page.fill("[name=description]", description)
+    page.click("#step-next")
+    if files:
+        page.set_input_files("[name=media]", files=list(files))
+    page.click("#step-next")
+    page.click("#step-next")
+
+
 def sign_in(page, base_url) -> None:
     if base_url:
         page.goto(base_url + "/dang-nhap/")
@@ -84,13 +100,11 @@ def test_report_composed_offline_is_sent_once_when_back_online(live_server, rows
         page.reload()
         page.wait_for_function("() => document.querySelectorAll('#map path').length > 10")
         shell = page.locator("#report-form").get_attribute("data-shell")
-        page.select_option("[name=category]", category.code)
-        page.click("#gps-find")
-        page.wait_for_function("() => document.querySelector('[name=lat]').value !== ''")
-        page.fill("[name=title]", "Sạt lở taluy đường vào bản")
-        page.fill("[name=description]", "Đất đá sạt xuống nửa mặt đường sau mưa lớn.")
-        page.set_input_files(
-            "[name=media]",
+        compose(
+            page,
+            category,
+            "Sạt lở taluy đường vào bản",
+            "Đất đá sạt xuống nửa mặt đường sau mưa lớn.",
             files=[{"name": "sat-lo.jpg", "mimeType": "image/jpeg", "buffer": photo_bytes()}],
         )
         page.click("form#report-form button[type=submit]")
@@ -150,11 +164,7 @@ def test_draft_waits_for_sign_in_when_the_session_ended_offline(live_server, row
         page.wait_for_function("() => navigator.serviceWorker.controller !== null")
         context.set_offline(True)
         page.reload()
-        page.select_option("[name=category]", category.code)
-        page.click("#gps-find")
-        page.wait_for_function("() => document.querySelector('[name=lat]').value !== ''")
-        page.fill("[name=title]", "Đèn đường hỏng")
-        page.fill("[name=description]", "Cả dãy đèn đường tắt từ tối qua.")
+        compose(page, category, "Đèn đường hỏng", "Cả dãy đèn đường tắt từ tối qua.")
         page.click("form#report-form button[type=submit]")
         page.wait_for_selector("#outbox li[data-state=pending]")
         # The session ends while the phone is offline.
@@ -188,11 +198,7 @@ def test_form_post_lost_on_the_network_is_kept_and_sent_under_its_own_key(live_s
         sign_in(page, live_server.url)
         page.goto(live_server.url + "/phan-anh/gui/")
         page.wait_for_function("() => navigator.serviceWorker.controller !== null")
-        page.select_option("[name=category]", category.code)
-        page.click("#gps-find")
-        page.wait_for_function("() => document.querySelector('[name=lat]').value !== ''")
-        page.fill("[name=title]", "Cống thoát nước bị tắc")
-        page.fill("[name=description]", "Nước tràn ra đường mỗi khi mưa.")
+        compose(page, category, "Cống thoát nước bị tắc", "Nước tràn ra đường mỗi khi mưa.")
         form_key = page.input_value("[name=idempotency_key]")
         # The phone believes it is online (weak signal) and posts the form; the post fails.
         context.set_offline(True)

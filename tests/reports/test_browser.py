@@ -50,17 +50,21 @@ def test_citizen_drops_pin_and_files_report(live_server, rows, settings, tmp_pat
         page.goto(live_server.url + "/phan-anh/gui/")
         page.wait_for_function("() => document.querySelectorAll('#map path').length > 10")
         submit_credit = page.locator("#map .map-credit").inner_text()
-        page.select_option("[name=category]", category.code)
-        page.check("[name=urgent]")
-        assert page.locator("#hotlines").is_visible()
-        # Find the ward by its address, then drop the pin near the map's centre.
+        # Step 1: find the ward by its address, then drop the pin near the map's centre.
         page.locator("#address").fill("Phường Điện Biên Phủ, Tỉnh Điện Biên")
         page.click("#address-find")
         page.wait_for_function("() => document.querySelector('[name=lat]').value !== ''")
         box = page.locator("#map").bounding_box()
         page.mouse.click(box["x"] + box["width"] / 2 + 5, box["y"] + box["height"] / 2 + 5)
+        page.click("#step-next")
+        # Step 2: what, and that it is urgent; then on through photos and who to the check.
         page.fill("[name=title]", "Cây đổ chắn đường")
         page.fill("[name=description]", "Cây lớn đổ sau mưa, chắn một làn xe.")
+        page.select_option("[name=category]", category.code)
+        page.check("[name=urgent]")
+        assert page.locator("#hotlines").is_visible()
+        for _step in range(3):
+            page.click("#step-next")
         page.click("form#report-form button[type=submit]")
         page.wait_for_url("**/phan-anh/PA-*/")
         heading = page.locator("h1").inner_text()

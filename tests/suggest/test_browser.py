@@ -39,7 +39,11 @@ def test_typing_shows_suggestions_and_a_click_selects_the_category(live_server, 
     errors: list[str] = []
     with playwright_api.sync_playwright() as p:
         browser = chromium_launch(p)
-        page = browser.new_page(viewport={"width": 1100, "height": 1300})
+        page = browser.new_page(
+            viewport={"width": 1100, "height": 1300},
+            geolocation={"latitude": 21.3856, "longitude": 103.0233},  # Phường Điện Biên Phủ
+            permissions=["geolocation"],
+        )
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         page.on("dialog", lambda dialog: errors.append("dialog: " + dialog.message))
         page.goto(live_server.url + "/dang-nhap/")
@@ -47,6 +51,10 @@ def test_typing_shows_suggestions_and_a_click_selects_the_category(live_server, 
         page.fill("[name=password]", "mat-khau-thu-1")
         page.click("button[type=submit]")
         page.goto(live_server.url + "/phan-anh/gui/")
+        # The text is step 2 of the form (reports/steps.js): a pin first (the phone's GPS).
+        page.click("#gps-find")
+        page.wait_for_function("() => document.querySelector('[name=lat]').value !== ''")
+        page.click("#step-next")
         assert page.locator("#category-suggest").is_hidden()
         page.locator("[name=description]").press_sequentially("cot dien nghieng sap do", delay=20)
         first = page.locator("#category-suggest button").first

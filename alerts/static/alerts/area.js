@@ -1,5 +1,6 @@
 /* The area-alert form: only the chosen kind's fields show; for a circle, a click on the map
    sets the centre and the radius field redraws the circle. */
+import { gettext, interpolate } from "../mapcore/i18n.js";
 import { reportMap } from "../reports/map.js";
 
 function alertForm(form) {
@@ -16,7 +17,9 @@ function alertForm(form) {
     const metres = Number(radius.value) || 1000;
     if (circle) { circle.setLatLng(centre).setRadius(metres); }
     else { circle = L.circle(centre, { radius: metres }).addTo(map); }
-    status.textContent = "Tâm: " + lat.value + ", " + lon.value + " — " + metres + " m";
+    status.textContent = interpolate(gettext("Tâm: %(lat)s, %(lon)s — %(r)s m"), {
+      lat: lat.value, lon: lon.value, r: metres,
+    });
   }
 
   function show() {

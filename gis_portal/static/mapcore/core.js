@@ -3,6 +3,6 @@
    are drawn by pointtiles.js. */
 export { el, notify } from "./dom.js";
 export { fetchJSON, latestRequest, loadFailed, query } from "./net.js";
-export { boundaryLayers, createMap, legend } from "./map.js";
+export { boundaryLayers, createMap, legend, parseBounds } from "./map.js";
 export { STATUS_COLOURS, TIME_LEFT_COLOURS, reportPopup, statusLabels } from "./popup.js";
 export { pointTileLayer } from "./pointtiles.js";

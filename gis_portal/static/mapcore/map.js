@@ -1,12 +1,15 @@
 /* The portal's Leaflet map: self-hosted base layer, data credit, boundaries, legend. */
 import { el, notify, useStatusLine } from "./dom.js";
+import { gettext, interpolate } from "./i18n.js";
 import { latestRequest } from "./net.js";
 
 const BOUNDARY_STYLES = {
   commune: { color: "#666", weight: 1, fillColor: "#f4efe1", fillOpacity: 0.35 },
   district: { color: "#8b1a1a", weight: 2.5, fill: false, dashArray: "6 4" },
 };
-const BOUNDARY_NAMES = { commune: "Ranh giới xã/phường", district: "Ranh giới huyện (cũ)" };
+const BOUNDARY_NAMES = {
+  commune: gettext("Ranh giới xã/phường"), district: gettext("Ranh giới huyện (cũ)"),
+};
 
 // The boundary data's licence requires the credit on every map. Leaflet's attribution control
 // takes HTML strings; this one is built from text nodes.
@@ -21,13 +24,28 @@ function creditControl(text) {
   return control;
 }
 
+// "west,south,east,north" (degrees) as a Leaflet bounds, or null when absent or malformed.
+export function parseBounds(text) {
+  const box = String(text || "").split(",").map(Number);
+  if (box.length !== 4 || !box.every(Number.isFinite)) { return null; }
+  return L.latLngBounds([box[1], box[0]], [box[3], box[2]]);
+}
+
 // data-tile-base: self-hosted raster tiles (optional); data-credit or #data-credit: the credit;
-// data-status: id of the status line where failed requests are reported.
+// data-status: id of the status line where failed requests are reported; data-bounds
+// ("west,south,east,north", from the server): the area the map opens on instead of center/zoom.
 export function createMap(element, { center = [21.6, 103.0], zoom = 8 } = {}) {
   const d = element.dataset;
   useStatusLine(d.status ? document.getElementById(d.status) : null, element);
   // markercluster needs a maxZoom even when no tile layer defines one.
-  const map = L.map(element, { attributionControl: false, maxZoom: 19 }).setView(center, zoom);
+  const map = L.map(element, { attributionControl: false, maxZoom: 19 });
+  // Leaflet makes the container focusable (keyboard panning): give it a name for screen readers.
+  if (!element.hasAttribute("aria-label")) {
+    element.setAttribute("role", "region");
+    element.setAttribute("aria-label", gettext("Bản đồ"));
+  }
+  const area = parseBounds(d.bounds);
+  if (area) { map.fitBounds(area); } else { map.setView(center, zoom); }
   if (d.tileBase) { L.tileLayer(d.tileBase, { maxZoom: 19 }).addTo(map); }
   const credit = d.credit || (document.getElementById("data-credit") || {}).textContent || "";
   creditControl(credit.trim()).addTo(map);
@@ -73,7 +91,8 @@ export function boundaryLayers(map, urls, { control = null, fit = true } = {}) {
     }).addTo(map);
     layers[level] = layer;
     if (control) { control.addOverlay(layer, BOUNDARY_NAMES[level]); }
-    const onError = (message) => notify("Không tải được ranh giới: " + message);
+    const onError = (message) => notify(
+      interpolate(gettext("Không tải được ranh giới: %(reason)s"), { reason: message }));
     const latest = latestRequest();
     let shown = null; // { key, bounds } of the data on the map, or being fetched
     let fitted = !fit || level !== "commune";

@@ -1,5 +1,6 @@
 /* JSON requests that never end in an unhandled rejection, and "latest request wins". */
 import { notify } from "./dom.js";
+import { gettext, interpolate } from "./i18n.js";
 
 // The form's non-empty fields as query parameters.
 export function query(form) {
@@ -24,17 +25,17 @@ async function request(url, { signal, method = "GET", body, headers = {} }) {
   if (!response.ok) {
     throw new Error((data && (data.error || data.detail)) || "HTTP " + response.status);
   }
-  if (data === null) { throw new Error("máy chủ trả lời không đúng định dạng"); }
+  if (data === null) { throw new Error(gettext("máy chủ trả lời không đúng định dạng")); }
   return data;
 }
 
 function failureText(err) {
   // fetch() itself rejects with a TypeError only when the network fails.
-  return err instanceof TypeError ? "mất kết nối tới máy chủ" : err.message;
+  return err instanceof TypeError ? gettext("mất kết nối tới máy chủ") : err.message;
 }
 
 export function loadFailed(message) {
-  notify("Không tải được dữ liệu: " + message);
+  notify(interpolate(gettext("Không tải được dữ liệu: %(reason)s"), { reason: message }));
 }
 
 // Resolves to the parsed body (an empty body gives {}), or to null once the failure has been

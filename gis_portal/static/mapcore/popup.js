@@ -1,5 +1,6 @@
 /* Report colours, labels and popups, built from DOM nodes with text only. */
 import { el } from "./dom.js";
+import { gettext, interpolate } from "./i18n.js";
 
 export const STATUS_COLOURS = {
   submitted: "#6c757d", returned: "#6c757d", assigned: "#1f77b4", in_progress: "#ff7f0e",
@@ -15,14 +16,20 @@ export function statusLabels() {
 }
 
 export function reportPopup(props, extraRows = []) {
-  const rows = [["Lĩnh vực", props.category_name], ["Trạng thái", props.status_label],
-                ["Xã/phường", props.commune], ["Ngày gửi", props.created]];
-  if (props.closed) { rows.push(["Ngày có kết quả", props.closed]); }
+  const rows = [[gettext("Lĩnh vực"), props.category_name],
+                [gettext("Trạng thái"), props.status_label],
+                [gettext("Xã/phường"), props.commune], [gettext("Ngày gửi"), props.created]];
+  if (props.closed) { rows.push([gettext("Ngày có kết quả"), props.closed]); }
   const shown = [...rows, ...extraRows].filter(([, value]) =>
     value !== undefined && value !== null && value !== "");
   return el("div", { class: "map-popup" },
     el("strong", { class: "popup-title" }, props.title || ""),
     el("dl", {}, shown.map(([label, value]) => [el("dt", {}, label), el("dd", {}, value)])),
-    props.photo && el("img", { src: props.photo, alt: "Ảnh hiện trường", class: "popup-photo" }),
-    props.url && el("a", { href: props.url }, "Xem chi tiết " + (props.reference || "")));
+    props.photo && el("img", { src: props.photo, alt: gettext("Ảnh hiện trường"), class: "popup-photo" }),
+    // The fix (a published public result's "after" photo; the API leaves it out otherwise).
+    props.after_photo && el("figure", { class: "popup-after" },
+      el("img", { src: props.after_photo, alt: gettext("Ảnh sau khi xử lý"), class: "popup-photo" }),
+      el("figcaption", {}, gettext("Sau khi xử lý"))),
+    props.url && el("a", { href: props.url },
+      interpolate(gettext("Xem chi tiết %(reference)s"), { reference: props.reference || "" })));
 }

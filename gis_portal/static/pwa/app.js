@@ -1,6 +1,7 @@
 /* The phone app on the report page: the service worker, and the list of reports waiting to be
    sent ("đang chờ gửi") with what became of them. Report text enters the page as text only. */
 import { el } from "../mapcore/dom.js";
+import { gettext, interpolate } from "../mapcore/i18n.js";
 import { STATE, outboxAdd, outboxFlush, outboxList, outboxRemove, outboxRetry } from "./outbox.js";
 
 const SYNC_TAG = "dienbien-outbox";
@@ -19,18 +20,18 @@ export async function workerRegister(url) {
 
 function stateLine(item, loginUrl) {
   if (item.state === STATE.SENT) {
-    return ["Đã gửi — mã phản ánh ",
+    return [gettext("Đã gửi — mã phản ánh") + " ",
       el("a", { href: item.link || "#", class: "reference" }, item.reference)];
   }
   if (item.state === STATE.LOGIN) {
-    return ["Chưa gửi được: phiên đăng nhập đã hết. Hãy ",
-      el("a", { href: loginUrl }, "đăng nhập lại"),
-      " — phản ánh vẫn được giữ trên máy và sẽ tự gửi sau khi đăng nhập."];
+    return [gettext("Chưa gửi được: phiên đăng nhập đã hết.") + " ",
+      el("a", { href: loginUrl }, gettext("Đăng nhập lại")),
+      " — " + gettext("phản ánh vẫn được giữ trên máy và sẽ tự gửi sau khi đăng nhập.")];
   }
   if (item.state === STATE.REFUSED) {
-    return ["Không gửi được: " + item.message];
+    return [interpolate(gettext("Không gửi được: %(reason)s"), { reason: item.message })];
   }
-  return ["đang chờ gửi — sẽ tự gửi khi có kết nối"];
+  return [gettext("đang chờ gửi — sẽ tự gửi khi có kết nối")];
 }
 
 // section: the page's outbox box (its <ul> lists the drafts); urls: { worker, session,
@@ -46,13 +47,13 @@ export function outboxPanel(section, urls) {
     list.replaceChildren(...items.map((item) => {
       const buttons = [];
       if (item.state === STATE.REFUSED || item.state === STATE.LOGIN) {
-        const again = el("button", { type: "button" }, "Gửi lại");
+        const again = el("button", { type: "button" }, gettext("Gửi lại"));
         again.addEventListener("click", () => outboxRetry(item.key).then(flush));
         buttons.push(" ", again);
       }
       if (item.state !== STATE.PENDING) {
         const remove = el("button", { type: "button" },
-          item.state === STATE.SENT ? "Ẩn" : "Xóa bản nháp");
+          item.state === STATE.SENT ? gettext("Ẩn") : gettext("Xóa bản nháp"));
         remove.addEventListener("click", () => outboxRemove(item.key).then(show));
         buttons.push(" ", remove);
       }
@@ -61,8 +62,8 @@ export function outboxPanel(section, urls) {
         el("span", { class: "outbox-state" }, ...stateLine(item, urls.login)), ...buttons);
     }));
     section.hidden = items.length === 0;
-    note.textContent = navigator.onLine ? "" : "Đang mất kết nối. Phản ánh soạn lúc này được " +
-      "giữ trên máy và tự gửi khi có mạng trở lại.";
+    note.textContent = navigator.onLine ? "" : gettext(
+      "Đang mất kết nối. Phản ánh soạn lúc này được giữ trên máy và tự gửi khi có mạng trở lại.");
   }
 
   // Online but the send failed (an answer lost, the server busy): again later, less often.

@@ -6,6 +6,9 @@
    the citizen's own words, place, photos and, if typed, name and phone; once the API has
    filed it only its title and reference stay, to show the citizen where it went. */
 
+// In the service worker there is no catalogue: the message stays in Vietnamese there.
+import { gettext } from "../mapcore/i18n.js";
+
 const DB_NAME = "dienbien-pwa";
 const STORE = "outbox";
 const LOCK = "dienbien-outbox";
@@ -141,7 +144,8 @@ async function sendForm(item, csrf, formUrl) {
     return true; // it waits for the next visit after signing in, not for a timer
   }
   await save({ ...item, state: STATE.REFUSED,
-    message: "cổng thông tin không nhận biểu mẫu; hãy mở trang Gửi phản ánh và gửi lại." });
+    message: gettext(
+      "cổng thông tin không nhận biểu mẫu; hãy mở trang Gửi phản ánh và gửi lại.") });
   return true;
 }
 

@@ -1,6 +1,7 @@
 /* The report's position on the detail page, and the nearby reports it may be merged into:
    a click on one ticks its choice in the merge form. */
 import { reportMap } from "./map.js";
+import { photoPicker } from "./photos.js";
 
 function candidateMarkers(map) {
   const data = document.getElementById("merge-candidates");
@@ -26,4 +27,18 @@ if (element) {
   const map = reportMap(element, { center: here, zoom: 15 });
   L.circleMarker(here, { radius: 8, color: "#8b1a1a" }).addTo(map);
   candidateMarkers(map);
+}
+
+// The result form's photos of the fix, shown back as thumbnails before sending (the citizens'
+// picker: canvas thumbnails under the CSP, checked as the portal checks them, removable).
+const MB = 2 ** 20;
+for (const box of document.querySelectorAll("fieldset.evidence-inputs")) {
+  for (const input of box.querySelectorAll("input[type=file][data-preview]")) {
+    const id = input.dataset.preview;
+    photoPicker({
+      input, list: document.getElementById(id + "-list"),
+      status: document.getElementById(id + "-status"),
+      limits: { files: +box.dataset.maxFiles, imageBytes: box.dataset.maxImageMb * MB, videoBytes: 0 },
+    });
+  }
 }

@@ -2,6 +2,7 @@
    for each form[data-place-picker]: the IOC's draft completion, the hotline, assisted reports.
    A map inside a closed <details> is made when it opens (Leaflet needs its size). */
 import { latestRequest } from "../mapcore/core.js";
+import { gettext, interpolate } from "../mapcore/i18n.js";
 import { reportMap } from "./map.js";
 
 function placePicker(form) {
@@ -21,7 +22,9 @@ function placePicker(form) {
     lon.value = latlng.lng.toFixed(6);
     lat.value = latlng.lat.toFixed(6);
     if (source) { source.value = how; }
-    status.textContent = "Vị trí: " + lat.value + ", " + lon.value;
+    status.textContent = interpolate(gettext("Vị trí: %(lat)s, %(lon)s"), {
+      lat: lat.value, lon: lon.value,
+    });
     box.dataset.pinned = "1";
   }
 
@@ -39,7 +42,7 @@ function placePicker(form) {
   function find() {
     ensureMap();
     const text = query.value.trim();
-    if (!text) { status.textContent = "Hãy nhập địa danh."; return; }
+    if (!text) { status.textContent = gettext("Hãy nhập địa danh."); return; }
     const onError = (message) => { status.textContent = message; };
     const url = form.dataset.addressUrl + "?" + new URLSearchParams({ q: text });
     requests.fetch(url, { onError }).then((data) => {
@@ -47,9 +50,13 @@ function placePicker(form) {
       const here = L.latLng(data.lat, data.lon);
       place(here, "address");
       map.setView(here, 13);
-      status.textContent += " — " + data.commune_name +
-        (data.converted_from ? " (trước đây: " + data.converted_from + ")" : "") +
-        ". Chấm lại trên bản đồ cho đúng chỗ nếu cần.";
+      const where = data.converted_from
+        ? interpolate(gettext("%(commune)s (trước đây: %(before)s)"), {
+          commune: data.commune_name, before: data.converted_from,
+        })
+        : data.commune_name;
+      status.textContent += " — " + where + ". " +
+        gettext("Chấm lại trên bản đồ cho đúng chỗ nếu cần.");
     });
   }
 

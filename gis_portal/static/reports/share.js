@@ -1,5 +1,7 @@
 /* Share a public report: the phone's own share sheet (Zalo, Facebook, Messenger…) where the
    browser has one, and "copy the link" everywhere. */
+import { gettext, interpolate } from "../mapcore/i18n.js";
+
 const box = document.querySelector(".share[data-url]");
 if (box) {
   const url = box.dataset.url;
@@ -17,9 +19,9 @@ if (box) {
     copy.addEventListener("click", async () => {
       try {
         await navigator.clipboard.writeText(url);
-        say("Đã chép đường dẫn.");
+        say(gettext("Đã chép đường dẫn."));
       } catch (err) {
-        say("Không chép được; đường dẫn: " + url);
+        say(interpolate(gettext("Không chép được; đường dẫn: %(url)s"), { url }));
       }
     });
   }

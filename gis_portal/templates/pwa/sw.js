@@ -12,7 +12,8 @@ const PREFIX = "dienbien-pwa-";
 const CACHE = PREFIX + CONFIG.version;
 const SYNC_TAG = "dienbien-outbox";
 const DATA = new Set(CONFIG.data);
-const STATIC = new Set(CONFIG.static);
+// Versioned URLs, as static files: the JavaScript catalogues.
+const STATIC = new Set([...CONFIG.static, ...CONFIG.catalogue]);
 
 // Without cookies: the shell and the public data are the same for everyone. An install skips
 // the HTTP cache, so that a new version never stores an old file.
@@ -20,7 +21,7 @@ const anonymous = (url, cache = "default") => new Request(url, { credentials: "o
 
 async function precache() {
   const cache = await caches.open(CACHE);
-  await cache.addAll([CONFIG.shell, ...CONFIG.static, ...CONFIG.data]
+  await cache.addAll([CONFIG.shell, ...CONFIG.static, ...CONFIG.catalogue, ...CONFIG.data]
     .map((url) => anonymous(url, "reload")));
 }
 

@@ -1,10 +1,14 @@
 /* Officers' area queue: map and list in sync, coloured by time left, urgent cases marked. */
 import {
-  TIME_LEFT_COLOURS, boundaryLayers, createMap, el, latestRequest, legend, query, reportPopup,
+  TIME_LEFT_COLOURS, boundaryLayers, createMap, el, latestRequest, legend, parseBounds, query,
+  reportPopup,
 } from "../mapcore/core.js";
+import { gettext, interpolate } from "../mapcore/i18n.js";
 
 const LABELS = {
-  on_time: "Còn hạn", due_soon: "Đến hạn trong 1 ngày làm việc", overdue: "Quá hạn",
+  on_time: gettext("Còn hạn"),
+  due_soon: gettext("Đến hạn trong 1 ngày làm việc"),
+  overdue: gettext("Quá hạn"),
 };
 
 function markerFor(feature) {
@@ -16,9 +20,9 @@ function markerFor(feature) {
     fillColor: TIME_LEFT_COLOURS[props.time_left],
   });
   marker.bindPopup(() => reportPopup(props, [
-    ["Hạn xử lý", props.due ? props.due.slice(0, 16).replace("T", " ") : ""],
-    ["Thời hạn", LABELS[props.time_left]],
-    ["Khẩn cấp", props.urgent ? "Có" : ""],
+    [gettext("Hạn xử lý"), props.due ? props.due.slice(0, 16).replace("T", " ") : ""],
+    [gettext("Thời hạn"), LABELS[props.time_left]],
+    [gettext("Khẩn cấp"), props.urgent ? gettext("Có") : ""],
   ]));
   return marker;
 }
@@ -32,14 +36,18 @@ function rowFor(props) {
   el("td", {}, props.title),
   el("td", {}, props.status_label),
   el("td", {}, LABELS[props.time_left]),
-  el("td", {}, el("a", { href: props.url }, "Mở")));
+  el("td", {}, el("a", { href: props.url }, gettext("Mở"))));
 }
 
 function officerMap(element) {
   const d = element.dataset;
   const map = createMap(element);
   const control = L.control.layers(null, null, { collapsed: true }).addTo(map);
-  boundaryLayers(map, { commune: d.communesUrl, district: d.districtsUrl }, { control });
+  // Opened on the agency's own area (data-bounds): neither the boundaries nor the pins move it.
+  const ownArea = Boolean(parseBounds(d.bounds));
+  boundaryLayers(map, { commune: d.communesUrl, district: d.districtsUrl }, {
+    control, fit: !ownArea,
+  });
   const form = document.getElementById("map-filters");
   const list = document.getElementById("queue-list");
   const status = document.getElementById("map-status");
@@ -67,8 +75,10 @@ function officerMap(element) {
       byRef.set(ref, { marker, row });
     }
     d.pins = String(data.features.length);
-    status.textContent = data.count + " phản ánh trong hàng đợi.";
-    if (data.features.length) { map.fitBounds(layer.getBounds().pad(0.2), { maxZoom: 15 }); }
+    status.textContent = interpolate(gettext("%(n)s phản ánh trong hàng đợi."), { n: data.count });
+    if (data.features.length && !ownArea) {
+      map.fitBounds(layer.getBounds().pad(0.2), { maxZoom: 15 });
+    }
   }
 
   function load() {
@@ -85,7 +95,7 @@ function officerMap(element) {
     form.addEventListener("submit", (e) => { e.preventDefault(); load(); });
   }
   load();
-  legend(map, "Thời hạn", ["on_time", "due_soon", "overdue"].map((k) =>
+  legend(map, gettext("Thời hạn"), ["on_time", "due_soon", "overdue"].map((k) =>
     [TIME_LEFT_COLOURS[k], LABELS[k]]));
   return map;
 }

@@ -2,6 +2,7 @@
 import {
   boundaryLayers, createMap, el, latestRequest, legend, notify, query,
 } from "../mapcore/core.js";
+import { gettext, interpolate } from "../mapcore/i18n.js";
 
 const HOT = { 99: "#b2182b", 95: "#ef8a62", 90: "#fddbc7" };
 const COLD = { 99: "#2166ac", 95: "#67a9cf", 90: "#d1e5f0" };
@@ -32,24 +33,29 @@ function plannerMap(element) {
   const heat = tooltipLayer(
     (f) => ({ weight: 0.3, color: "#777", fillOpacity: 0.75,
               fillColor: ramp(f.properties.intensity) }),
-    (p) => p.count + " phản ánh chờ xử lý, tổng tuổi " + Math.round(p.weight) + " ngày");
+    (p) => interpolate(gettext("%(n)s phản ánh chờ xử lý, tổng tuổi %(days)s ngày"),
+      { n: p.count, days: Math.round(p.weight) }));
   const hot = tooltipLayer(
     (f) => ({ weight: 0.3, color: "#555", fillOpacity: 0.8,
               fillColor: (f.properties.kind === "hot" ? HOT : COLD)[f.properties.confidence] }),
-    (p) => (p.kind === "hot" ? "Điểm nóng" : "Điểm lạnh") + " " + p.confidence + "% — z = " +
-           p.z + ", " + p.count + " phản ánh");
+    (p) => interpolate(p.kind === "hot"
+      ? gettext("Điểm nóng %(confidence)s — z = %(z)s, %(n)s phản ánh")
+      : gettext("Điểm lạnh %(confidence)s — z = %(z)s, %(n)s phản ánh"),
+    { confidence: p.confidence + "%", z: p.z, n: p.count }));
   const choroStyle = (f) => {
     const v = f.properties[metricSelect.value];
     return { weight: 1, color: "#444", fillOpacity: v === null ? 0.05 : 0.7,
              fillColor: v === null ? "#ccc" : ramp(v / maxValue) };
   };
   const choro = tooltipLayer(choroStyle,
-    (p) => p.name + ": " + p.reports + " phản ánh, " + p.per_km2 + "/km², đúng hạn " +
-           share(p.on_time_share) + ", hài lòng " + share(p.satisfied_share));
+    (p) => interpolate(
+      gettext("%(name)s: %(n)s phản ánh, %(density)s/km², đúng hạn %(on_time)s, hài lòng %(satisfied)s"),
+      { name: p.name, n: p.reports, density: p.per_km2, on_time: share(p.on_time_share),
+        satisfied: share(p.satisfied_share) }));
   heat.addTo(map);
-  control.addOverlay(heat, "Bản đồ nhiệt phản ánh chờ xử lý");
-  control.addOverlay(hot, "Điểm nóng / điểm lạnh (Gi*)");
-  control.addOverlay(choro, "Bản đồ theo đơn vị hành chính");
+  control.addOverlay(heat, gettext("Bản đồ nhiệt phản ánh chờ xử lý"));
+  control.addOverlay(hot, gettext("Điểm nóng / điểm lạnh (Gi*)"));
+  control.addOverlay(choro, gettext("Bản đồ theo đơn vị hành chính"));
   const requests = {
     heatmap: latestRequest(), hotspots: latestRequest(), choropleth: latestRequest(),
   };
@@ -94,8 +100,9 @@ function plannerMap(element) {
     loadHeatmap(base);
     fill(hot, "hotspots", d.hotspotUrl + (base ? "?" + base : "")).then((data) => {
       if (data) {
-        status.textContent = "Gi*: " + data.cells_tested + " ô " + data.cell_size_m + " m, " +
-          data.features.length + " ô có ý nghĩa sau hiệu chỉnh FDR.";
+        status.textContent = interpolate(
+          gettext("Gi*: %(tested)s ô %(size)s m, %(n)s ô có ý nghĩa sau hiệu chỉnh FDR."),
+          { tested: data.cells_tested, size: data.cell_size_m, n: data.features.length });
       }
     });
     fill(choro, "choropleth", d.choroplethUrl + "?level=" + level + (base ? "&" + base : ""))
@@ -117,9 +124,11 @@ function plannerMap(element) {
     });
   }
   refresh();
-  legend(map, "Gi* (FDR)", [[HOT[99], "Điểm nóng 99%"], [HOT[95], "Điểm nóng 95%"],
-                            [HOT[90], "Điểm nóng 90%"], [COLD[90], "Điểm lạnh 90%"],
-                            [COLD[95], "Điểm lạnh 95%"], [COLD[99], "Điểm lạnh 99%"]]);
+  const hotLabel = (n) => interpolate(gettext("Điểm nóng %(share)s"), { share: n + "%" });
+  const coldLabel = (n) => interpolate(gettext("Điểm lạnh %(share)s"), { share: n + "%" });
+  legend(map, "Gi* (FDR)", [[HOT[99], hotLabel(99)], [HOT[95], hotLabel(95)],
+                            [HOT[90], hotLabel(90)], [COLD[90], coldLabel(90)],
+                            [COLD[95], coldLabel(95)], [COLD[99], coldLabel(99)]]);
   return map;
 }
 

@@ -4,6 +4,7 @@ import {
   STATUS_COLOURS, boundaryLayers, createMap, el, latestRequest, legend, query, reportPopup,
   pointTileLayer, statusLabels,
 } from "../mapcore/core.js";
+import { gettext, interpolate, ngettext } from "../mapcore/i18n.js";
 
 const LEGEND_STATUSES = ["assigned", "in_progress", "result_submitted", "reopened", "published"];
 
@@ -50,7 +51,9 @@ function tileStyles(map, overlays) {
 
 function tilePopup(props, labels, detailUrl) {
   if (props.id === undefined) {
-    return el("span", {}, props.count + " phản ánh — phóng to để xem từng điểm");
+    return el("span", {}, interpolate(ngettext(
+      "%(n)s phản ánh — phóng to để xem từng điểm", "%(n)s phản ánh — phóng to để xem từng điểm",
+      props.count), { n: props.count }));
   }
   const box = reportPopup({
     title: props.title, category_name: props.category_name,
@@ -59,15 +62,20 @@ function tilePopup(props, labels, detailUrl) {
   });
   if (props.count > 1) {
     box.append(el("p", { class: "hint" },
-      "và " + (props.count - 1) + " phản ánh khác ở gần — phóng to để xem từng điểm"));
+      interpolate(ngettext(
+        "và %(n)s phản ánh khác ở gần — phóng to để xem từng điểm",
+        "và %(n)s phản ánh khác ở gần — phóng to để xem từng điểm",
+        props.count - 1), { n: props.count - 1 })));
   }
   return box;
 }
 
 function reportHerePopup(loc, url) {
   return el("div", { class: "map-popup" },
-    el("p", {}, "Vị trí thuộc " + loc.commune.full_name + "."),
-    el("a", { id: "report-here-link", class: "button", href: url }, "Gửi phản ánh tại đây"));
+    el("p", {}, interpolate(gettext("Vị trí thuộc %(commune)s."),
+      { commune: loc.commune.full_name })),
+    el("a", { id: "report-here-link", class: "button", href: url },
+      gettext("Gửi phản ánh tại đây")));
 }
 
 function publicMap(element) {
@@ -84,8 +92,8 @@ function publicMap(element) {
   };
   overlays.open.addTo(map);
   overlays.resolved.addTo(map);
-  control.addOverlay(overlays.open, "Phản ánh đang xử lý");
-  control.addOverlay(overlays.resolved, "Phản ánh đã có kết quả");
+  control.addOverlay(overlays.open, gettext("Phản ánh đang xử lý"));
+  control.addOverlay(overlays.resolved, gettext("Phản ánh đã có kết quả"));
   // Vector tiles are drawn above the commune polygons (overlay pane, 400), whose fill would
   // veil the points.
   map.createPane("report-tiles").style.zIndex = 450;
@@ -109,7 +117,8 @@ function publicMap(element) {
     }
     d.mode = "geojson";
     d.pins = String(data.features.length);
-    status.textContent = data.count + " phản ánh.";
+    status.textContent = interpolate(
+      ngettext("%(n)s phản ánh.", "%(n)s phản ánh.", data.count), { n: data.count });
   }
 
   function load() {
@@ -118,7 +127,7 @@ function publicMap(element) {
     overlays.resolved.clearLayers();
     if (tiles) { map.removeLayer(tiles.layer); tiles = null; }
     delete d.pins;
-    status.textContent = "Đang tải…";
+    status.textContent = gettext("Đang tải…");
     // Count first (one feature), so a large result never travels as GeoJSON.
     params.set("page_size", "1");
     reports.fetch(d.reportsUrl + "?" + params).then((first) => {
@@ -126,7 +135,9 @@ function publicMap(element) {
       if (first.count > max) {
         params.delete("page_size");
         showTiles(params);
-        status.textContent = first.count + " phản ánh — hiển thị dạng ô vector.";
+        status.textContent = interpolate(ngettext(
+          "%(n)s phản ánh — hiển thị dạng ô vector.", "%(n)s phản ánh — hiển thị dạng ô vector.",
+          first.count), { n: first.count });
         d.mode = "tiles";
         return null;
       }
@@ -142,7 +153,7 @@ function publicMap(element) {
     element.classList.remove("picking");
     const where = new URLSearchParams({ lat: latlng.lat.toFixed(6), lon: latlng.lng.toFixed(6) });
     if (pin) { pin.setLatLng(latlng); } else { pin = L.marker(latlng).addTo(map); }
-    status.textContent = "Đang kiểm tra vị trí…";
+    status.textContent = gettext("Đang kiểm tra vị trí…");
     const onError = (message) => {
       status.textContent = message;
       pin.bindPopup(el("p", {}, message)).openPopup();
@@ -168,16 +179,16 @@ function publicMap(element) {
   document.getElementById("report-here").addEventListener("click", () => {
     picking = !picking;
     element.classList.toggle("picking", picking);
-    status.textContent = picking ? "Chạm vào vị trí sự việc trên bản đồ." : "";
+    status.textContent = picking ? gettext("Chạm vào vị trí sự việc trên bản đồ.") : "";
   });
   document.getElementById("locate-me").addEventListener("click", () => {
     map.locate({ setView: true, maxZoom: 16 });
   });
   map.on("locationfound", (e) => { L.circleMarker(e.latlng, { radius: 8 }).addTo(map); });
   map.on("locationerror", () => {
-    status.textContent = "Không xác định được vị trí của bạn (cần cho phép định vị).";
+    status.textContent = gettext("Không xác định được vị trí của bạn (cần cho phép định vị).");
   });
-  legend(map, "Trạng thái", LEGEND_STATUSES.map((s) => [STATUS_COLOURS[s], labels[s] || s]));
+  legend(map, gettext("Trạng thái"), LEGEND_STATUSES.map((s) => [STATUS_COLOURS[s], labels[s] || s]));
   load();
   // Exposed for the browser tests.
   window.publicTileFeatures = () => (tiles ? tiles.drawn() : null);

@@ -3,6 +3,7 @@
    in the form's category list. Names enter the page as text only. Offline or refused (429),
    the suggestions just stay hidden: choosing by hand always works. */
 import { el } from "../mapcore/dom.js";
+import { gettext } from "../mapcore/i18n.js";
 import { latestRequest } from "../mapcore/net.js";
 
 const DEBOUNCE_MS = 400;
@@ -15,7 +16,7 @@ function suggestPanel(category, anchor, id) {
   const list = el("ul", { class: "suggest-list" });
   const attributes = { class: "suggest hint", hidden: true, "aria-live": "polite" };
   const box = el("div", id ? { ...attributes, id } : attributes,
-    el("span", {}, "Lĩnh vực gợi ý (bấm để chọn): "), list);
+    el("span", {}, gettext("Lĩnh vực gợi ý (bấm để chọn):") + " "), list);
   anchor.after(box);
 
   function choose(item, button) {
