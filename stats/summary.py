@@ -8,7 +8,6 @@ computation (stats_summary_compute) groups every report: staff's figures, and th
 the summary is tested against.
 """
 
-import functools
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -16,10 +15,11 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from redis.exceptions import RedisError
 
+from reports.services.contact import in_portal_language
 from stats.cube_selectors import stats_cube_figures
 from stats.models import StatsSnapshot
 from stats.outlines import boundaries_version
@@ -74,19 +74,9 @@ def recent_filters(*, now: datetime) -> StatsFilters:
     return StatsFilters(date_from=(first - timedelta(days=1)).replace(day=1))
 
 
-def _in_portal_language(function):
-    """Figures are stored and cached for every reader: their few words in the portal's language
-    (StatsSummary translates them when read)."""
-
-    @functools.wraps(function)
-    def wrapper(*args, **kwargs):
-        with translation.override(settings.LANGUAGE_CODE):
-            return function(*args, **kwargs)
-
-    return wrapper
-
-
-@_in_portal_language
+# Figures are stored and cached for every reader: their few words in the portal's language
+# (StatsSummary translates them when read).
+@in_portal_language
 def stats_summary_compute(*, filters: StatsFilters, now: datetime | None = None) -> StatsSummary:
     """The live figures: one grouped query per dimension and one for the totals."""
     now = now or timezone.now()
@@ -95,7 +85,7 @@ def stats_summary_compute(*, filters: StatsFilters, now: datetime | None = None)
     return _summary(filters, now, stats_totals(filters=filters, now=now), by, recent)
 
 
-@_in_portal_language
+@in_portal_language
 def stats_summary_read(*, filters: StatsFilters, now: datetime | None = None) -> StatsSummary:
     """The same figures read from the summary cells (stats.cube), as of its last fold."""
     now = now or timezone.now()

@@ -26,3 +26,9 @@ def chromium_launch(playwright):
     """A fresh headless Chromium; screenshots go to ARTIFACTS."""
     ARTIFACTS.mkdir(exist_ok=True)
     return playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+
+
+# The two screens every page is tried at: a cheap phone held upright, and an office desktop.
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+DESKTOP = {"viewport": {"width": 1280, "height": 800}}
+SIZES = {"phone": PHONE, "desktop": DESKTOP}

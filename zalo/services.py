@@ -5,7 +5,6 @@ transaction with the answers it queues in the outbox. Finishing ("xong", or a si
 than ZALO_CONVERSATION_IDLE_MINUTES) queues the conversation itself; its outbox consumer fetches
 the photos from Zalo's CDN and hands everything to reports.services.drafts.draft_create."""
 
-import functools
 import logging
 import unicodedata
 from datetime import datetime, timedelta
@@ -14,13 +13,14 @@ import filetype
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from outbox.services import outbox_enqueue
 from reports.errors import ReportInvalid
 from reports.inputs import DESCRIPTION_MAX, NAME_MAX
 from reports.models import Report
+from reports.services.contact import in_portal_language
 from reports.services.drafts import draft_create
 from zalo import client
 from zalo.errors import ZaloMediaRefused
@@ -94,18 +94,6 @@ def _collecting(*, user_id: str, now: datetime) -> Conversation:
         return Conversation.objects.select_for_update().get(
             zalo_user_id=user_id, state=State.COLLECTING
         )
-
-
-def in_portal_language(function):
-    """Replies to citizens who wrote by Zalo: they have no language preference, so the
-    portal's own (Vietnamese), whatever language the request or worker had active."""
-
-    @functools.wraps(function)
-    def wrapper(*args, **kwargs):
-        with translation.override(settings.LANGUAGE_CODE):
-            return function(*args, **kwargs)
-
-    return wrapper
 
 
 @in_portal_language

@@ -2,36 +2,24 @@
 the receiving transaction (or in the one that delivers the report's SUBMIT event), and the
 outbox consumer sends it once. Never any SMTP while a mail is being received."""
 
-import functools
 import logging
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mailin.models import MailReply
 from outbox.services import outbox_enqueue
 from reports.models import Report, ReportDraft, Transition
+from reports.services.contact import in_portal_language
 from reports.services.mail import mail_send, message_id, report_link
 
 logger = logging.getLogger(__name__)
 Kind = MailReply.Kind
 MAIL_REPLY_TOPIC = "mailin.reply"
 SUBJECT_MAX = 200
-
-
-def in_portal_language(function):
-    """Replies to citizens who wrote by e-mail: they have no language preference, so the
-    portal's own (Vietnamese), whatever language the request or worker had active."""
-
-    @functools.wraps(function)
-    def wrapper(*args, **kwargs):
-        with translation.override(settings.LANGUAGE_CODE):
-            return function(*args, **kwargs)
-
-    return wrapper
 
 
 def reply_from() -> str:

@@ -8,9 +8,11 @@ and it is handed to the SMS gateway alone: never to a log, an outbox payload or 
 Everyone else is reached at the e-mail address of their own account.
 """
 
+import functools
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils import translation
 
 from reports.models import ProcessingConsent, Report, User
 
@@ -21,6 +23,18 @@ class Contact:
     # Only for the reporter's own notices, with their consent, and when there is no e-mail
     # address to use instead (an SMS costs; an e-mail carries the whole notice).
     phone: str = ""
+
+
+def in_portal_language(function):
+    """For replies to citizens who wrote by a channel without a language preference (e-mail,
+    Zalo): the portal's own language (Vietnamese), whatever the request or worker had active."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        with translation.override(settings.LANGUAGE_CODE):
+            return function(*args, **kwargs)
+
+    return wrapper
 
 
 def user_language(user: User) -> str:

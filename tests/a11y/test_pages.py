@@ -13,7 +13,7 @@ from reports.models import Assignment, Notification, Report, Result, Role
 from reports.services.submission import report_submit
 from routing_rules.models import Agency
 from tests.a11y._checks import form_error_problems, page_problems, zoom_problems
-from tests.browser import ARTIFACTS, chromium_launch, needs_chromium
+from tests.browser import ARTIFACTS, SIZES, chromium_launch, needs_chromium
 from tests.conftest import force_login_unverified
 from tests.reports.factories import CategoryFactory, UserFactory
 
@@ -44,10 +44,6 @@ pytestmark = [
     ),
 ]
 SHOTS = ARTIFACTS / "a11y"
-SIZES = {
-    "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
-    "desktop": {"viewport": {"width": 1280, "height": 800}},
-}
 DBP = (103.0578, 21.4156)  # Phường Điện Biên Phủ (03127)
 Status = Report.Status
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from reports.models import Report, Role
 from reports.selectors_officers import agency_area_bounds
 from tests.a11y.axe import axe_check
-from tests.browser import ARTIFACTS, chromium_launch, needs_chromium
+from tests.browser import ARTIFACTS, SIZES, chromium_launch, needs_chromium
 from tests.reports.conftest import Status
 from tests.reports.factories import UserFactory
 
@@ -33,16 +33,6 @@ pytestmark = [
         ],
     ),
 ]
-
-SIZES = {
-    "phone": {
-        "viewport": {"width": 390, "height": 844},
-        "is_mobile": True,
-        "has_touch": True,
-        "device_scale_factor": 2,
-    },
-    "desktop": {"viewport": {"width": 1280, "height": 800}},
-}
 
 
 def _signed_in(browser, live_server, user, size):

@@ -18,7 +18,7 @@ from reports.models import Media, Report, User
 from routing_rules.models import Agency, Category
 from suggest.selectors import category_suggest
 from tests.a11y.axe import axe_check
-from tests.browser import ARTIFACTS, chromium_launch, needs_chromium
+from tests.browser import ARTIFACTS, DESKTOP, PHONE, chromium_launch, needs_chromium
 from tests.reports.factories import AgencyFactory, CategoryFactory, UserFactory
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -30,8 +30,6 @@ pytestmark = [
 ]
 COMMUNE = "03127"  # Phường Điện Biên Phủ
 SHOTS = ARTIFACTS / "submit-steps"
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
-DESKTOP = {"viewport": {"width": 1280, "height": 800}}
 NO_SIDEWAYS_SCROLL = "() => document.documentElement.scrollWidth <= window.innerWidth + 1"
 DRAFT_PHOTOS = """owner => new Promise((resolve) => {
   const open = indexedDB.open('dienbien-draft', 1);

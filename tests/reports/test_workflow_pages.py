@@ -30,7 +30,7 @@ from reports.models import (
     ResponseTemplate,
 )
 from tests.a11y.axe import axe_check
-from tests.browser import ARTIFACTS, chromium_launch, needs_chromium
+from tests.browser import ARTIFACTS, SIZES, chromium_launch, needs_chromium
 from tests.reports.conftest import DBP, Status
 from tests.reports.factories import UserFactory
 
@@ -53,15 +53,6 @@ pytestmark = [
         ],
     ),
 ]
-
-SIZES = {
-    "phone": {
-        "viewport": {"width": 390, "height": 844},
-        "is_mobile": True,
-        "has_touch": True,
-    },
-    "desktop": {"viewport": {"width": 1280, "height": 800}},
-}
 
 
 @pytest.fixture
