@@ -1,8 +1,9 @@
 """Every step of the regulation done as people do it: through the pages, in Chromium, with
 axe-core run on every page visited and a screenshot of each (test-artifacts/workflow/<size>/).
-The whole life of a report runs at a phone's size and at a desktop's; in the other tests each
-person uses their own screen (the IOC and agencies a desktop, citizens and a supervisor on the
-move a phone) — tests/a11y/test_pages.py checks every page at both sizes besides.
+Each test has people at both sizes, each at the screen they would use: citizens on a phone,
+the IOC and agencies mostly at a desk, and on a phone when out (an IOC operator hiding a report,
+an officer answering from the field) — tests/a11y/test_pages.py checks every page at both sizes
+besides.
 
 The IOC verifies and assigns; the agency starts, asks for more time, which the IOC grants from
 its inbox, and sends a result with photos of the fix before and after (thumbnails shown before
@@ -155,7 +156,6 @@ def _photos_shown(page, selector: str) -> int:
     )
 
 
-@pytest.mark.parametrize("size", sorted(SIZES))
 def test_a_report_goes_from_intake_to_reopening_through_the_pages(
     person, errors, people, submit, ubnd_dbp, category, tmp_path
 ):
@@ -169,7 +169,7 @@ def test_a_report_goes_from_intake_to_reopening_through_the_pages(
     )
     ioc = person(people["ioc"])
     officer = person(people["officer"])
-    reporter = person(people["reporter"])
+    reporter = person(people["reporter"], at="phone")
 
     # The IOC verifies and assigns to the agency the routing suggests.
     ioc.open("/ioc/hop-thu/?tab=cho-tiep-nhan", "inbox-intake")
@@ -223,7 +223,7 @@ def test_a_report_goes_from_intake_to_reopening_through_the_pages(
     assert Report.objects.get(pk=report.pk).status == Status.PUBLISHED
 
     # The public sees the fix before and after, side by side.
-    public = person(None)
+    public = person(None, at="phone")
     public.open(case(ref), "public-result")
     shown = public.page.locator("section.result .evidence figcaption").all_inner_texts()
     assert shown == ["Trước khi xử lý", "Sau khi xử lý"]
@@ -292,8 +292,8 @@ def test_a_hide_takes_effect_at_once_and_a_supervisor_signs_it_off(
     person, errors, people, make_report
 ):
     report = make_report(Status.IN_PROGRESS)
-    ioc = person(people["ioc"])
-    supervisor = person(people["supervisor"], at="phone")
+    ioc = person(people["ioc"], at="phone")
+    supervisor = person(people["supervisor"])
     public = person(None, at="phone")
 
     ioc.open(case(report.reference), "case-to-hide")
@@ -320,7 +320,7 @@ def test_a_comment_reaches_the_reporter_search_ignores_diacritics_and_english_is
     follower = UserFactory(username="theodoi")
     Follow.objects.create(report=report, user=follower)
     outbox_relay()
-    officer = person(people["officer"])
+    officer = person(people["officer"], at="phone")
     reporter = person(people["reporter"], at="phone")
     ioc = person(people["ioc"])
 
