@@ -16,7 +16,15 @@ ROOT = Path(__file__).resolve().parents[2]
 # The pages of this part of issue 14; detail, submit, the officer's map and the agency queue have
 # their own owners and can join the list once their strings are wrapped.
 REPORTS = [
-    *("_extension_rows", "_hidden_rows", "_hotlines", "_report_rows", "claim", "claim_code"),
+    *(
+        "_extension_rows",
+        "_filter_place",
+        "_hidden_rows",
+        "_hotlines",
+        "_report_rows",
+        "claim",
+        "claim_code",
+    ),
     *("drafts", "forbidden", "help", "home", "identity", "inbox", "list", "login"),
     *("notifications", "on_behalf", "public_list", "register", "supervision"),
     *("volunteer_apply", "volunteer_filed", "volunteer_review"),
