@@ -158,7 +158,8 @@ def analysis_section(*, runs: int) -> None:
             force_authenticate(request, user=analyst)
             begin, begin_cpu, begin_pg = time.perf_counter(), time.process_time(), _backend_cpu_s()
             response = view(request)
-            response.render()
+            if hasattr(response, "render"):  # the hexagon layers answer ready JSON text
+                response.render()
             samples.append((time.perf_counter() - begin) * 1000)
             cpu.append((time.process_time() - begin_cpu + _backend_cpu_s() - begin_pg) * 1000)
             status = response.status_code
@@ -184,7 +185,8 @@ def analysis_section(*, runs: int) -> None:
             force_authenticate(request, user=analyst)
             begin = time.perf_counter()
             response = view_class.as_view()(request)
-            response.render()
+            if hasattr(response, "render"):
+                response.render()
             return response, (time.perf_counter() - begin) * 1000
         finally:
             settings.MAPS_ANALYSIS_BUDGET_MS = saved

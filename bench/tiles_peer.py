@@ -97,13 +97,23 @@ class Client:
         return elapsed, body
 
 
-def run_zoom(z, places, rounds, ours_client, peer_client, capped: bool) -> dict:
+UNCACHED = "ours, no tile cache"
+
+
+def run_zoom(z, places, rounds, ours_client, peer_client, capped: bool, uncached=None) -> dict:
     sides = {"ours": servers.ours_tile_path, "tipg": servers.peer_tile_path}
+    if uncached:
+        sides[UNCACHED] = servers.ours_tile_path
     if capped:
         sides["tipg, default cap"] = lambda z, x, y: servers.peer_tile_path(
             z, x, y, limit=PEER_DEFAULT_CAP
         )
-    clients = {"ours": ours_client, "tipg": peer_client, "tipg, default cap": peer_client}
+    clients = {
+        "ours": ours_client,
+        "tipg": peer_client,
+        "tipg, default cap": peer_client,
+        UNCACHED: uncached,
+    }
     result = {name: {"ms": [], "features": [], "bytes": [], "check": Counter()} for name in sides}
     tiles = [(z, *tile_of(lon, lat, z)) for lon, lat in places]
     first = {}
@@ -116,7 +126,10 @@ def run_zoom(z, places, rounds, ours_client, peer_client, capped: bool) -> dict:
             found = check.features(first[name, tile])
             result[name]["features"].append(len(found))
             result[name]["bytes"].append(len(first[name, tile]))
-            if name != "ours":
+            if name == UNCACHED:  # the same server drawing every tile: the same bytes
+                same = first[name, tile] == first["ours", tile]
+                result[name]["check"]["=" if same else "≠"] += 1
+            elif name != "ours":
                 result[name]["check"][check.compare(*tile, ours, found)] += 1
     names = list(sides)
     for number in range(rounds):
@@ -132,6 +145,7 @@ def report(z: int, result: dict, ours_p95: float, places: int, label: str = "") 
     z_label_is_zoom = not label
     label = label or f"z{z}"
     ratios = {}
+    peer_p95 = p50_p95(result["tipg"]["ms"])[1]
     for name, side in result.items():
         p50, p95 = p50_p95(side["ms"])
         mean_features = statistics.mean(side["features"])
@@ -141,7 +155,13 @@ def report(z: int, result: dict, ours_p95: float, places: int, label: str = "") 
             f"{statistics.mean(side['bytes']) / 1024:7.1f} KB"
         )
         print(line)
-        if name != "ours":
+        if name == UNCACHED:
+            verdict = ", ".join(f"{m} {side['check'][m]}" for m in "=≠" if side["check"][m])
+            print(
+                f"{'':<6}{'':<18} ratio p95 tipg/{name} ×{peer_p95 / p95:.1f} (no target)"
+                f"   bytes vs ours: {verdict} of {places} tiles"
+            )
+        elif name != "ours":
             checks = side["check"]
             verdict = ", ".join(f"{mark} {checks[mark]}" for mark in "=⊆≠" if checks[mark])
             rule = (
@@ -183,6 +203,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="timed passes over them")
     parser.add_argument("--workers", type=int, default=2, help="server processes of each side")
     parser.add_argument("--keep-view", action="store_true", help="leave bench_peer in the DB")
+    parser.add_argument(
+        "--no-uncached",
+        dest="uncached",
+        action="store_false",
+        help="skip our second server, the one without the tile cache",
+    )
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)  # each zoom's lines as soon as it is done
     python = servers.peer_venv_ensure()
@@ -201,26 +227,46 @@ def main() -> None:
     age = cell_cache_age()
     ours = servers.ours_start(free_port(), logs / "gunicorn.log", args.workers, age + 7200)
     peer = servers.peer_start(python, free_port(), logs / "tipg.log", args.workers, total + 1)
+    # The same server without the shared tile cache: what drawing a tile costs (every tile
+    # is fetched once before the timed rounds, so "ours" then answers from the cache).
+    bare = None
+    if args.uncached:
+        bare = servers.ours_start(
+            free_port(), logs / "gunicorn-bare.log", args.workers, age + 7200, tile_cache=False
+        )
     try:
         ours.wait_ready()
         peer.wait_ready()
+        if bare:
+            bare.wait_ready()
         print(
             f"Tiles vs a peer: {total:,} reports, {public.count():,} public; ours gunicorn "
             f"{args.workers} sync workers vs tipg {version} on uvicorn {args.workers} workers, "
             f"same database, {args.places} places × {args.rounds} rounds per zoom, warm, "
-            f"interleaved; cell cache refreshed {age // 60} min ago, no report changed since"
+            f"interleaved; cell cache refreshed {age // 60} min ago, no report changed since; "
+            f"ours answers from the shared tile cache after the warm-up fetch"
+            + (f", '{UNCACHED}' draws every tile" if bare else "")
         )
         ours_client, peer_client = Client(ours.port), Client(peer.port)
+        bare_client = Client(bare.port) if bare else None
         ratios = {}
         for n, z in enumerate(ZOOMS):
             mine = places[n * args.places : (n + 1) * args.places] or places[: args.places]
             result = run_zoom(
-                z, mine, args.rounds, ours_client, peer_client, capped=z < FULL_DETAIL_ZOOM
+                z,
+                mine,
+                args.rounds,
+                ours_client,
+                peer_client,
+                capped=z < FULL_DETAIL_ZOOM,
+                uncached=bare_client,
             )
             ratios[z] = report(z, result, p50_p95(result["ours"]["ms"])[1], len(mine))
         # What each server costs per tile with no report in it (the Arctic, z 16).
         empty = [(-179.99, 85.0)] * args.places
-        result = run_zoom(16, empty, args.rounds, ours_client, peer_client, capped=False)
+        result = run_zoom(
+            16, empty, args.rounds, ours_client, peer_client, capped=False, uncached=bare_client
+        )
         report(16, result, p50_p95(result["ours"]["ms"])[1], len(empty), label="empty")
         short = [z for z, ratio in ratios.items() if ratio < TARGET]
         figures = "  ".join(f"z{z} ×{ratio:.1f}" for z, ratio in ratios.items())
@@ -229,6 +275,8 @@ def main() -> None:
     finally:
         ours.stop()
         peer.stop()
+        if bare:
+            bare.stop()
         if not args.keep_view:
             servers.peer_view_drop()
 

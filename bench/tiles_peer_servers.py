@@ -125,13 +125,16 @@ class Process:
         self.log.close()
 
 
-def ours_start(port: int, log: Path, workers: int, cache_age: int) -> Process:
+def ours_start(
+    port: int, log: Path, workers: int, cache_age: int, tile_cache: bool = True
+) -> Process:
     """gunicorn, sync workers, production settings, persistent DB connections; `cache_age`:
-    the cell cache's MAPS_CELL_CACHE_MAX_AGE."""
+    the cell cache's MAPS_CELL_CACHE_MAX_AGE; `tile_cache`: MAPS_TILE_CACHE (maps.tile_cache)."""
     db = settings.DATABASES["default"]
     env = {
         **os.environ,
         "MAPS_CELL_CACHE_MAX_AGE": str(cache_age),
+        "MAPS_TILE_CACHE": "1" if tile_cache else "0",
         "DJANGO_SETTINGS_MODULE": "gis_portal.settings.production",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DB_NAME": db["NAME"],

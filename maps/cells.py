@@ -7,6 +7,7 @@ used only while fresh (MAPS_CELL_CACHE_MAX_AGE seconds) and only for filters it 
 
 import time
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -19,6 +20,9 @@ from maps.selectors import MapFilters, map_cache_source_sql, map_category_ids, m
 from maps.sql import cells as sql
 from reports import policy
 from reports.models import Report
+
+if TYPE_CHECKING:  # numpy loads with the first analysis request, not in every worker
+    import numpy as np
 
 BASE_ZOOM = 10
 GRID = 64
@@ -142,6 +146,40 @@ def cells_hex_aggregate(
     with read_connection(ReportCell).cursor() as cursor:
         cursor.execute(query, params)
         return cursor.fetchall()
+
+
+def cells_refresh_id(filters: MapFilters) -> int | None:
+    """The id of the fresh refresh that can answer these filters exactly, else None: the
+    version an analysis answer from the cells is kept under (each rebuild has a new id)."""
+    if not cells_usable(filters):
+        return None
+    refresh = _fresh_refresh()
+    return refresh.pk if refresh else None
+
+
+def cells_hex_totals(
+    *, filters: MapFilters, klasses: tuple[str, ...], size: float
+) -> "tuple[int | None, np.ndarray]":
+    """(i, j, count, sum of submission epochs) per hexagon as an (n, 4) float array, and the
+    id of the refresh they are from, None if a rebuild committed while they were read (the
+    caller must not keep them). Exact sizes and re-binning as cells_hex_aggregate."""
+    import numpy as np
+
+    exact = {v: k for k, v in HEX_GRIDS.items()}
+    if size in exact:
+        query, params = sql.CELLS_HEX_EXACT_TOTALS, _where(filters, klasses, exact[size])
+    else:
+        where = _where(filters, klasses, ReportCell.Grid.MERCATOR.value)
+        query, params = sql.CELLS_HEX_REBIN_TOTALS, (*where, size)
+    with read_connection(ReportCell).cursor() as cursor:
+        cursor.execute(sql.CELLS_REFRESH_ID)
+        before = cursor.fetchone()[0]
+        cursor.execute(query, params)
+        rows = cursor.fetchall()
+        cursor.execute(sql.CELLS_REFRESH_ID)
+        after = cursor.fetchone()[0]
+    totals = np.array(rows, dtype=float).reshape(-1, 4)
+    return (before if before == after else None), totals
 
 
 def cells_count_tile(

@@ -178,10 +178,16 @@ def grid_area_check(*, size: float, bbox: tuple[float, float, float, float] | No
     grid_check(size=size, area_km2=area, narrowable=True)
 
 
-def study_area(*, size: float, province_code: str | None = None) -> StudyArea:
-    """Every hexagon over the province (Gi* tests them all, whatever box the map shows)."""
+def study_area_check(*, size: float, province_code: str | None = None):
+    """The province whose study area Gi* uses at this size, after the grid bound (400)."""
     province = _province(province_code)
     grid_check(size=size, area_km2=province.area_km2, narrowable=False)
+    return province
+
+
+def study_area(*, size: float, province_code: str | None = None) -> StudyArea:
+    """Every hexagon over the province (Gi* tests them all, whatever box the map shows)."""
+    province = study_area_check(size=size, province_code=province_code)
     return _study_area(province.edition_id, province.province_code, float(size))
 
 
@@ -192,6 +198,20 @@ def hex_aggregate(*, reports_sql: str, params: tuple, size: float) -> list[tuple
             sql.HEX_AGGREGATE_SQL.format(reports=reports_sql), (metric_srid(), *params, size)
         )
         return cursor.fetchall()
+
+
+def hex_aggregate_bounded(
+    *, reports_sql: str, params: tuple, size: float, limit: int
+) -> tuple[int, list[tuple]]:
+    """(reports read, hex_aggregate's rows) over at most `limit` + 1 reports: the rows are
+    those of every report when no more than `limit` were read."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql.HEX_AGGREGATE_BOUNDED_SQL.format(reports=reports_sql),
+            (metric_srid(), *params, limit + 1, size),
+        )
+        rows = cursor.fetchall()
+    return sum(row[2] for row in rows), rows
 
 
 # Vertices of ST_Hexagon's ring, as multiples of the size, in its order (west, then clockwise).
@@ -218,13 +238,42 @@ def hex_features(cells: list[dict], size: float) -> list[dict]:
 
     i = np.array([int(c["i"]) for c in cells])
     j = np.array([int(c["j"]) for c in cells])
-    cx, cy = cell_centres(i, j, float(size))
-    ring = np.array(RING)
-    x = cx[:, None] + float(size) * ring[None, :, 0]
-    y = cy[:, None] + float(size) * ring[None, :, 1]
-    lon, lat = _to_wgs84(metric_srid()).transform(x, y)
-    rings = np.round(np.stack([lon, lat], axis=-1), 6).tolist()
+    rings = _rings_wgs84(i, j, size).tolist()
     return [
         {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [r]}, "properties": p}
         for r, p in zip(rings, cells, strict=True)
     ]
+
+
+def _rings_wgs84(i, j, size: float):
+    """(n, 7, 2) lon/lat of the hexagons' rings, rounded like ST_AsGeoJSON(…, 6)."""
+    import numpy as np
+
+    cx, cy = cell_centres(np.asarray(i), np.asarray(j), float(size))
+    ring = np.array(RING)
+    x = cx[:, None] + float(size) * ring[None, :, 0]
+    y = cy[:, None] + float(size) * ring[None, :, 1]
+    lon, lat = _to_wgs84(metric_srid()).transform(x, y)
+    return np.round(np.stack([lon, lat], axis=-1), 6)
+
+
+def hex_geometry_block(i, j, size: float) -> np.ndarray:
+    """(n, w) NUL-padded bytes of each hexagon's GeoJSON geometry: the text json.dumps writes
+    for hex_features' geometries (maps.jsontext), without a dict or a float repr per vertex."""
+    import numpy as np
+
+    from maps import jsontext
+
+    rings = _rings_wgs84(i, j, size)
+    n = len(rings)
+    if n == 0:
+        return np.zeros((0, 0), dtype=np.uint8)
+    numbers = jsontext.fixed(rings.ravel(), 6).reshape(n, 2 * len(RING), -1)
+    # What follows each number: the latitude after the longitude, then the next vertex.
+    after = [b","] + [b"],[", b","] * (len(RING) - 1) + [b"]]]}"]
+    width = max(len(a) for a in after)
+    glue = np.zeros((len(after), width), dtype=np.uint8)
+    for k, text in enumerate(after):
+        glue[k, : len(text)] = np.frombuffer(text, dtype=np.uint8)
+    body = np.concatenate([numbers, np.broadcast_to(glue, (n, *glue.shape))], axis=2)
+    return jsontext.block([b'{"type":"Polygon","coordinates":[[[', body.reshape(n, -1)], n)

@@ -44,6 +44,12 @@ def live_size_check(*, reports, filters: MapFilters, live_filters=LIVE_FILTERS) 
     limit = settings.MAPS_ANALYSIS_LIVE_MAX_REPORTS
     if reports.order_by()[: limit + 1].count() <= limit:
         return
+    live_refuse(filters=filters, live_filters=live_filters)
+
+
+def live_refuse(*, filters: MapFilters, live_filters=LIVE_FILTERS) -> None:
+    """The answer to a live layer over more than MAPS_ANALYSIS_LIVE_MAX_REPORTS reports."""
+    limit = settings.MAPS_ANALYSIS_LIVE_MAX_REPORTS
     given = [f for f in live_filters if getattr(filters, f) not in (None, ())]
     if not given:  # the cache would have answered, had it been fresh
         raise AnalysisSummaryStale()
@@ -60,16 +66,33 @@ def _hex_rows(*, reports, size: float, filters: MapFilters | None, klasses: tupl
     tests pass none)."""
     if filters is not None and klasses and cells.cells_usable(filters):
         return cells.cells_hex_aggregate(filters=filters, klasses=klasses, size=size)
-    if filters is not None:
-        live_size_check(reports=reports, filters=filters)
+    return _live_rows(reports=reports, size=size, filters=filters)
+
+
+def _live_rows(*, reports, size: float, filters: MapFilters | None) -> list:
+    """Per-hexagon counts over the reports; with a request's filters, over no more than the
+    live limit (refused past it), counted in the same pass as the binning."""
     sql, params = map_reports_sql(reports, "point", "created_at")
-    return hexgrid.hex_aggregate(reports_sql=sql, params=params, size=size)
+    if filters is None:
+        return hexgrid.hex_aggregate(reports_sql=sql, params=params, size=size)
+    limit = settings.MAPS_ANALYSIS_LIVE_MAX_REPORTS
+    read, rows = hexgrid.hex_aggregate_bounded(
+        reports_sql=sql, params=params, size=size, limit=limit
+    )
+    if read > limit:
+        live_refuse(filters=filters)
+    return rows
 
 
 def heatmap_layer(*, reports, size: float, filters: MapFilters | None = None) -> dict:
     """Open reports per hexagon, each weighted by its age in days (older cases weigh more)."""
     hexgrid.grid_area_check(size=size, bbox=filters.bbox if filters else None)
     rows = _hex_rows(reports=reports, size=size, filters=filters, klasses=cells.OPEN_KLASSES)
+    return heatmap_of_rows(rows=rows, size=size)
+
+
+def heatmap_of_rows(*, rows: list, size: float) -> dict:
+    """The heatmap of (i, j, count, total age in days) rows."""
     hexagons = [
         {"i": i, "j": j, "count": int(n), "weight": round(float(age), 1)} for i, j, n, age in rows
     ]
@@ -83,8 +106,21 @@ def heatmap_layer(*, reports, size: float, filters: MapFilters | None = None) ->
     }
 
 
+def heatmap_json(*, reports, size: float, filters: MapFilters) -> bytes:
+    """heatmap_layer's answer as the JSON text the API renders for it, in one pass
+    (maps.analysis_text): per hexagon, only its weight and intensity are written per request;
+    the rest is kept with the cell refresh it comes from."""
+    from maps import analysis_text
+
+    hexgrid.grid_area_check(size=size, bbox=filters.bbox)
+    if cells.cells_usable(filters):
+        return analysis_text.heatmap_cached(filters=filters, size=size)
+    rows = _live_rows(reports=reports, size=size, filters=filters)
+    return analysis_text.heatmap_live(rows=rows, size=size)
+
+
 def hotspot_cells(
-    *, reports, size: float, filters: MapFilters | None = None
+    *, reports, size: float, filters: MapFilters | None = None, rows: list | None = None
 ) -> tuple[hexgrid.StudyArea, np.ndarray, object]:
     """Counts on every study-area cell (zeros included) and the Gi* result for them."""
     import numpy as np
@@ -93,9 +129,10 @@ def hotspot_cells(
 
     area = hexgrid.study_area(size=size)
     counts = np.zeros(len(area.i))
-    rows = _hex_rows(reports=reports, size=size, filters=filters, klasses=cells.ALL_KLASSES)
+    if rows is None:
+        rows = _hex_rows(reports=reports, size=size, filters=filters, klasses=cells.ALL_KLASSES)
     for i, j, n, _age in rows:
-        k = area.index.get((i, j))
+        k = area.index.get((int(i), int(j)))
         if k is not None:
             counts[k] = n
     return area, counts, gi_star(counts, area.neighbours)
@@ -132,6 +169,19 @@ def hotspot_layer(
         "correction": "Benjamini-Hochberg FDR",
         "features": hexgrid.hex_features(hexagons, size),
     }
+
+
+def hotspot_json(*, reports, size: float, filters: MapFilters) -> bytes:
+    """hotspot_layer's answer as the JSON text the API renders for it; from the cell cache,
+    kept whole for the refresh it comes from (Gi* over counts alone: exact until the next
+    refresh)."""
+    from maps import analysis_text
+
+    if cells.cells_usable(filters):
+        return analysis_text.hotspots_cached(filters=filters, size=size)
+    hexgrid.study_area(size=size)  # the grid bound before any report is read
+    rows = _live_rows(reports=reports, size=size, filters=filters)
+    return analysis_text.hotspots_text(size=size, rows=rows)
 
 
 def choropleth_units_key(level: str) -> str:

@@ -60,17 +60,56 @@ def _filters_for_tile(filters: MapFilters, z: int, x: int, y: int) -> MapFilters
     return MapFilters(**{**filters.__dict__, "bbox": bbox})
 
 
+NARROW_COLUMNS = ("id", "point", "urgent", "created_at")
+# Compiled SELECTs of a queryset the caller names (sql_key) by what it is, the same in every
+# request (maps.tile_cache: the public reports, unfiltered): Django compiles one in ~1 ms.
+_COMPILED: dict[tuple, tuple[str, tuple]] = {}
+
+
+def _compiled(scoped, columns: tuple[str, ...], sql_key: str | None) -> tuple[str, tuple]:
+    if sql_key is None:
+        return map_reports_sql(scoped, *columns)
+    key = (sql_key, columns)
+    if key not in _COMPILED:
+        _COMPILED[key] = map_reports_sql(scoped, *columns)
+    return _COMPILED[key]
+
+
+def _jit_off(connection) -> bool:
+    """Whether the server already plans without JIT (scripts/setup.sh turns it off for the
+    whole server): asked once per connection, it spares each tile a transaction and a SET
+    (three round trips)."""
+    connection.ensure_connection()
+    raw = id(connection.connection)
+    known = getattr(connection, "_maps_jit_off", None)
+    if known is None or known[0] != raw:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('jit') = 'off'")
+            known = (raw, cursor.fetchone()[0])
+        connection._maps_jit_off = known
+    return known[1]
+
+
 def point_tile(
-    *, reports, filters: MapFilters, z: int, x: int, y: int, klasses: tuple[str, ...] = ()
+    *,
+    reports,
+    filters: MapFilters,
+    z: int,
+    x: int,
+    y: int,
+    klasses: tuple[str, ...] = (),
+    sql_key: str | None = None,
 ) -> bytes:
     """One MVT layer `reports`: id, reference, title, status, urgent, category, category_name,
     created; below FULL_DETAIL_ZOOM one feature per non-empty cell, with `count` when > 1.
 
     The cells come from the PointCell cache when it can answer (no category filter: the cache
-    keeps every category together), else live from the reports in the tile.
+    keeps every category together), else live from the reports in the tile. `sql_key` names
+    `reports` with `filters` (the same SQL in every call under that name), so they are
+    compiled once per process.
     """
     scoped = map_filters_apply(reports, MapFilters(**{**filters.__dict__, "bbox": None}))
-    inner, params = map_reports_sql(scoped, *POINT_COLUMNS)
+    inner, params = _compiled(scoped, POINT_COLUMNS, sql_key)
     bbox = tile_bbox_wgs84(z, x, y, margin=BUFFER / EXTENT)
     features = (EXTENT, BUFFER, settings.TIME_ZONE)
     if z >= FULL_DETAIL_ZOOM:
@@ -80,7 +119,7 @@ def point_tile(
         if klasses and not filters.categories and cells.cells_usable(filters):
             cell_sql, cell_params = point_cells.point_cells_cached(z=z, x=x, y=y, klasses=klasses)
         else:
-            narrow, narrow_params = map_reports_sql(scoped, "id", "point", "urgent", "created_at")
+            narrow, narrow_params = _compiled(scoped, NARROW_COLUMNS, sql_key)
             cell_sql, cell_params = point_cells.point_cells_live(
                 narrow, narrow_params, z=z, bbox=bbox
             )
@@ -88,6 +127,10 @@ def point_tile(
         query_params = (z, x, y, *cell_params, *features, *params, EXTENT)
     # The database the ORM reads these reports from (the replica for public tiles).
     connection = connections[scoped.db]
+    if _jit_off(connection):
+        with connection.cursor() as cursor:
+            cursor.execute(query, query_params)
+            return bytes(cursor.fetchone()[0] or b"")
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
         cursor.execute(sql.JIT_OFF)
         cursor.execute(query, query_params)
@@ -108,13 +151,22 @@ def count_tile(*, reports, filters: MapFilters, z: int, x: int, y: int) -> bytes
 
 
 def report_tile(
-    *, reports, filters: MapFilters, z: int, x: int, y: int, klasses: tuple[str, ...] = ()
+    *,
+    reports,
+    filters: MapFilters,
+    z: int,
+    x: int,
+    y: int,
+    klasses: tuple[str, ...] = (),
+    sql_key: str | None = None,
 ) -> bytes:
     """Points from z POINT_MIN_ZOOM; below, counts from the cell cache when it can answer
     (`klasses` says which visibility classes of the cache these reports are), else live."""
     tile_check(z, x, y)
     if z >= POINT_MIN_ZOOM:
-        return point_tile(reports=reports, filters=filters, z=z, x=x, y=y, klasses=klasses)
+        return point_tile(
+            reports=reports, filters=filters, z=z, x=x, y=y, klasses=klasses, sql_key=sql_key
+        )
     if klasses and cells.cells_usable(filters):
         return cells.cells_count_tile(
             filters=filters, klasses=klasses, z=z, x=x, y=y, extent=EXTENT, buffer=BUFFER

@@ -4,12 +4,15 @@ Errors (bad filters, tiles off the grid, unknown formats) are raised and answere
 portal's one exception handler, gis_portal.api_errors.
 """
 
+import functools
+import json
 import math
 
 from django.conf import settings
 from django.core.paginator import InvalidPage
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
@@ -21,7 +24,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_gis.pagination import GeoJsonPagination
 
-from maps import cells, exports, hexgrid, layers, tiles
+from maps import cells, exports, hexgrid, layers, tile_cache, tiles
 from maps.budget import analysis_budget
 from maps.errors import ExportFormatError, ExportTooLarge
 from maps.filters import HexGridSerializer, MapFilterSerializer, hex_size_parse, map_filters_parse
@@ -157,6 +160,15 @@ class AnalystMixin(FilteredMixin):
 HEX_PARAMETERS = [MapFilterSerializer, HexGridSerializer]
 
 
+def _layer_answer(request: Request, text: bytes) -> HttpResponse:
+    """A hexagon layer's JSON text (maps.analysis_text), as is when DRF would render plain
+    JSON (the renderer's own bytes); else its data, rendered as asked (browsable API, indent)."""
+    renderer = request.accepted_renderer
+    if renderer.format == "json" and request.accepted_media_type == renderer.media_type:
+        return HttpResponse(text, content_type=renderer.media_type)
+    return Response(json.loads(text))
+
+
 class HeatmapView(AnalystMixin, APIView):
     """Open reports on a hexagon grid (cell size by `zoom`, or `cell` metres), weighted by age.
 
@@ -168,8 +180,8 @@ class HeatmapView(AnalystMixin, APIView):
         reports = map_open_reports(user=request.user, filters=filters)
         size = hex_size_parse(request.query_params)
         with analysis_budget():
-            layer = layers.heatmap_layer(reports=reports, size=size, filters=filters)
-        return Response(layer)
+            text = layers.heatmap_json(reports=reports, size=size, filters=filters)
+        return _layer_answer(request, text)
 
 
 class HotspotView(AnalystMixin, APIView):
@@ -181,8 +193,8 @@ class HotspotView(AnalystMixin, APIView):
         reports = map_analysis_reports(user=request.user, filters=filters)
         size = hex_size_parse(request.query_params, default=hexgrid.DEFAULT_HOTSPOT_SIZE)
         with analysis_budget():
-            layer = layers.hotspot_layer(reports=reports, size=size, filters=filters)
-        return Response(layer)
+            text = layers.hotspot_json(reports=reports, size=size, filters=filters)
+        return _layer_answer(request, text)
 
 
 class ChoroplethView(AnalystMixin, APIView):
@@ -208,10 +220,77 @@ class ChoroplethView(AnalystMixin, APIView):
         return Response(layer)
 
 
+# What DRF answers to without a media-type parameter or another renderer (as boundaries.views).
+FAST_ACCEPT = frozenset({None, "*/*", "application/json"})
+
+
+def _public_tile_fast(request: HttpRequest, z: int, x: int, y: int) -> bytes | None:
+    """The public tile TileView answers a GET without parameters or a token with, or None for
+    anything else: filters, a token (DRF checks it), a tile off the grid, a database error."""
+    meta = request.META
+    if (
+        request.method != "GET"
+        or meta.get("QUERY_STRING")
+        or "HTTP_AUTHORIZATION" in meta
+        or meta.get("HTTP_ACCEPT") not in FAST_ACCEPT
+    ):
+        return None
+    try:
+        return tile_cache.public_tile(z=z, x=x, y=y)
+    except Exception:  # noqa: BLE001 - DRF's view answers it again, through the one handler
+        return None
+
+
+def _tile_response(request, data: bytes, scope: str) -> HttpResponse:
+    etag = tiles.tile_etag(data)
+    if request.headers.get("If-None-Match") == etag:
+        response = HttpResponse(status=304)
+    else:
+        response = HttpResponse(data, content_type="application/vnd.mapbox-vector-tile")
+    response["ETag"] = etag
+    visibility = "public" if scope == "public" else "private"
+    response["Cache-Control"] = f"{visibility}, max-age={settings.MAPS_TILE_MAX_AGE}"
+    if scope != "public":
+        response["Vary"] = "Cookie, Authorization"
+    elif not request.session.modified:
+        # A public tile is the same for everyone (map_public_reports has no user): varying
+        # on the cookie the middleware looked at would keep shared caches, and a browser
+        # after signing in, from reusing it.
+        request.session.accessed = False
+    return response
+
+
 class TileView(FilteredMixin, APIView):
     """Mapbox vector tile: report points (z ≥ 10) or grid counts (z < 10), cacheable."""
 
     scope = "public"
+
+    @classmethod
+    def as_view(cls, **initkwargs):
+        """DRF's view; the public one behind a plain Django answer to its common request, a
+        tile without filters (_public_tile_fast): DRF's request cycle (Request, filter
+        serializer, authentication, negotiation) cost more than a cached tile. Same bytes and
+        headers (tests/maps/test_tile_fast.py compares them); the view keeps DRF's attributes:
+        the schema and CSRF exemption."""
+        drf_view = super().as_view(**initkwargs)
+        if initkwargs.get("scope", cls.scope) != "public":
+            return drf_view
+        probe = cls(**initkwargs)
+        probe.setup(None)
+        headers = probe.default_response_headers
+        allow, vary = headers["Allow"], headers.get("Vary")
+
+        def view(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            data = _public_tile_fast(request, kwargs["z"], kwargs["x"], kwargs["y"])
+            if data is None:
+                return drf_view(request, *args, **kwargs)
+            response = _tile_response(request, data, "public")
+            if vary:
+                patch_vary_headers(response, [vary])
+            response.headers["Allow"] = allow
+            return response
+
+        return functools.update_wrapper(view, drf_view)
 
     @extend_schema(
         parameters=[MapFilterSerializer],
@@ -228,26 +307,14 @@ class TileView(FilteredMixin, APIView):
                 raise PermissionDenied(_("Chỉ cán bộ phân tích, giám sát, IOC xem được lớp này."))
             reports = map_analysis_reports(user=request.user)
             klasses = cells.ALL_KLASSES
+        elif filters == tile_cache.NO_FILTERS:
+            data = tile_cache.public_tile(z=z, x=x, y=y)
+            return _tile_response(request, data, self.scope)
         else:
             reports = map_public_reports()
             klasses = cells.PUBLIC_KLASSES
         data = tiles.report_tile(reports=reports, filters=filters, z=z, x=x, y=y, klasses=klasses)
-        etag = tiles.tile_etag(data)
-        if request.headers.get("If-None-Match") == etag:
-            response = HttpResponse(status=304)
-        else:
-            response = HttpResponse(data, content_type="application/vnd.mapbox-vector-tile")
-        response["ETag"] = etag
-        visibility = "public" if self.scope == "public" else "private"
-        response["Cache-Control"] = f"{visibility}, max-age={settings.MAPS_TILE_MAX_AGE}"
-        if self.scope != "public":
-            response["Vary"] = "Cookie, Authorization"
-        elif not request.session.modified:
-            # A public tile is the same for everyone (map_public_reports has no user): varying
-            # on the cookie the middleware looked at would keep shared caches, and a browser
-            # after signing in, from reusing it.
-            request.session.accessed = False
-        return response
+        return _tile_response(request, data, self.scope)
 
 
 class ExportView(FilteredMixin, APIView):

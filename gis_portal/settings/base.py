@@ -321,6 +321,10 @@ MAPS_CELL_CACHE = env_bool("MAPS_CELL_CACHE", True)
 MAPS_CELL_CACHE_MAX_AGE = int(env_str("MAPS_CELL_CACHE_MAX_AGE", "900"))
 # Browsers and proxies may reuse a public map tile for this many seconds.
 MAPS_TILE_MAX_AGE = int(env_str("MAPS_TILE_MAX_AGE", "300"))
+# The public map's unfiltered point tiles are kept in the cache (Redis) under the version of
+# their places, which every report or category write changes (maps.tile_cache): never stale.
+MAPS_TILE_CACHE = env_bool("MAPS_TILE_CACHE", True)
+MAPS_TILE_CACHE_SECONDS = int(env_str("MAPS_TILE_CACHE_SECONDS", "3600"))
 
 # --- open311 ---
 OPEN311_JURISDICTION_ID = env_str("OPEN311_JURISDICTION_ID", "dienbien.gov.vn")

@@ -1,6 +1,6 @@
 """The report-cell cache (see maps.cells): its rebuild and the reads of tiles and heatmaps."""
 
-from maps.sql.hexgrid import hex_bin_sql
+from maps.sql.hexgrid import hex_bin_sql, hex_bin_xy_sql
 from maps.sql.point_cells import FX, FY
 
 CELL_SOURCE_DROP = "DROP TABLE IF EXISTS maps_cell_source"
@@ -90,10 +90,31 @@ CELLS_HEX_REBIN = """
 SELECT i, j, sum(n), sum(n * %s::float8 - created_sum) / 86400.0
 FROM ({binned}) b GROUP BY i, j
 """.format(
-    binned=hex_bin_sql(
-        "SELECT ST_MakePoint(ux, uy) AS g, n, created_sum FROM maps_reportcell WHERE " + _WHERE
+    binned=hex_bin_xy_sql(
+        "SELECT ux AS x, uy AS y, n, created_sum FROM maps_reportcell WHERE " + _WHERE
     )
 )
+
+# The same two as totals, (i, j, count, sum of submission epochs), for the analysis layers that
+# keep them per refresh and age them at each request (maps.cells.cells_hex_totals); params:
+# _WHERE's (then the hexagon size for the re-binning).
+CELLS_HEX_EXACT_TOTALS = (
+    "SELECT cx, cy, sum(n), sum(created_sum) FROM maps_reportcell WHERE "
+    + _WHERE
+    + " GROUP BY cx, cy"
+)
+CELLS_HEX_REBIN_TOTALS = """
+SELECT i, j, sum(n), sum(created_sum)
+FROM ({binned}) b GROUP BY i, j
+""".format(
+    binned=hex_bin_xy_sql(
+        "SELECT ux AS x, uy AS y, n, created_sum FROM maps_reportcell WHERE " + _WHERE
+    )
+)
+
+# The refresh the cells are from (one row per rebuild, replaced by each): read before and after
+# the cells, it tells whether a rebuild committed in between.
+CELLS_REFRESH_ID = "SELECT max(id) FROM maps_cellrefresh"
 
 # MVT layer `counts` from the mercator squares: one point per coarse cell (factor × factor
 # squares) at its weighted centre.

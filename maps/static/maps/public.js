@@ -5,6 +5,7 @@ import {
   pointTileLayer, statusLabels,
 } from "../mapcore/core.js";
 import { gettext, interpolate, ngettext } from "../mapcore/i18n.js";
+import { nextTask } from "../mapcore/tasks.js";
 
 const LEGEND_STATUSES = ["assigned", "in_progress", "result_submitted", "reopened", "published"];
 
@@ -78,11 +79,24 @@ function reportHerePopup(loc, url) {
       gettext("Gửi phản ánh tại đây")));
 }
 
+// The map's set-up runs as short tasks (the map; the outlines' requests; the report layers and
+// controls; the legend and the first count), not one long one: on a phone each was a freeze of
+// its own.
 function publicMap(element) {
+  // No fade-in of the point tiles: each of its frames recomposited the whole map, a phone's
+  // longest tasks after the first paint. The tiles appear painted in full, all the same.
+  const map = createMap(element, { fadeAnimation: false });
+  nextTask().then(() => publicLayers(map, element));
+  return map;
+}
+
+async function publicLayers(map, element) {
   const d = element.dataset;
-  const map = createMap(element);
   const control = L.control.layers(null, null, { collapsed: window.innerWidth < 700 }).addTo(map);
+  // The outlines stay SVG: a canvas renderer was tried, and it was slower on a phone without
+  // GPU raster (its redraws run on the main thread; SVG paths are rastered off it).
   boundaryLayers(map, { commune: d.communesUrl, district: d.districtsUrl }, { control });
+  await nextTask();
   const form = document.getElementById("map-filters");
   const status = document.getElementById("map-status");
   const labels = statusLabels();
@@ -188,11 +202,13 @@ function publicMap(element) {
   map.on("locationerror", () => {
     status.textContent = gettext("Không xác định được vị trí của bạn (cần cho phép định vị).");
   });
-  legend(map, gettext("Trạng thái"), LEGEND_STATUSES.map((s) => [STATUS_COLOURS[s], labels[s] || s]));
-  load();
   // Exposed for the browser tests.
   window.publicTileFeatures = () => (tiles ? tiles.drawn() : null);
-  return map;
+  nextTask().then(() => {
+    legend(map, gettext("Trạng thái"),
+      LEGEND_STATUSES.map((s) => [STATUS_COLOURS[s], labels[s] || s]));
+    load();
+  });
 }
 
 const element = document.getElementById("public-map");
