@@ -13,7 +13,6 @@ from django.utils import timezone
 from reports import policy
 from reports.models import Report
 
-
 logger = logging.getLogger(__name__)
 # Importing the library (every country's calendar) costs a process ~17 MiB: each year's
 # holidays are computed once, by whichever process asks first, and shared through the cache.
