@@ -61,6 +61,7 @@ def alert_event_fanout(*, transition_id: int, kind: str) -> int:
     """The consumer of EVENT_TOPIC: who hears of the event, once each. Returns how many."""
     event = (
         Transition.objects.select_related("report__category", "report__commune")
+        .defer("report__commune__geom")  # matching reads the commune's code, not its outline
         .filter(pk=transition_id)
         .first()
     )
@@ -106,6 +107,7 @@ def alert_email(*, delivery_id: int) -> bool:
             AlertDelivery.objects.select_for_update(of=("self",))
             .select_related("alert", "user", "transition__report__category")
             .select_related("transition__report__commune")
+            .defer("transition__report__commune__geom")
             .filter(pk=delivery_id)
             .first()
         )

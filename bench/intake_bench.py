@@ -451,7 +451,8 @@ def main() -> None:
             if server.process is not None:
                 os.killpg(server.process.pid, signal.SIGTERM)
                 server.process.wait(timeout=30)
-        redis.Redis.from_url(BENCH_BROKER).delete("celery")
+        # Wake-ups of the outbox relay (outbox.wake), and Celery's queue (an older tree's).
+        redis.Redis.from_url(BENCH_BROKER).delete("celery", f"gis_portal:outbox:wake:{BENCH_DB}")
 
     for server in servers:
         if len(servers) > 1:

@@ -129,8 +129,10 @@ def delivery_send(*, delivery_id: int) -> bool:
     problem = webhook_url_problem(hook.url)
     if problem:
         raise WebhookFailed(f"Webhook address refused: {problem}")
-    report = Report.objects.select_related("category", "commune", "district").get(
-        pk=delivery.transition.report_id
+    report = (
+        Report.objects.select_related("category", "commune", "district")
+        .defer("commune__geom", "district__geom")  # the body names the units, no outline
+        .get(pk=delivery.transition.report_id)
     )
     body = delivery_body(
         delivery=delivery, transition=delivery.transition, report=report, agency=delivery.agency

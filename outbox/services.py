@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from outbox.models import OutboxMessage
+from outbox.wake import outbox_wake_push
 
 logger = logging.getLogger(__name__)
 # topic -> consumer; apps register theirs in AppConfig.ready (the outbox imports no app).
@@ -32,12 +33,16 @@ def outbox_enqueue(*, topic: str, payload: dict) -> OutboxMessage:
 
 
 def outbox_kick() -> None:
-    """Ask a worker to relay now. A broker that is down changes nothing: the worker's own
-    relay loop (every REPORTS_OUTBOX_RELAY_SECONDS) delivers the rows later."""
+    """Ask a worker to relay now (outbox.wake). A Redis that is down changes nothing: the
+    worker's own relay loop (every OUTBOX_RELAY_SECONDS) delivers the rows later. Without a
+    broker (Celery's eager mode) the relay runs here and now."""
     from outbox.tasks import outbox_relay_task
 
     try:
-        outbox_relay_task.apply_async(retry=False)
+        if outbox_relay_task.app.conf.task_always_eager:
+            outbox_relay_task.apply_async(retry=False)
+        else:
+            outbox_wake_push()
     except Exception as exc:  # noqa: BLE001 — any broker failure; the row is safe in the DB
         logger.warning("Broker unavailable, outbox relay deferred: %s", exc)
 

@@ -1,4 +1,4 @@
-"""The relay task, and the worker's own relay loop (needs no broker)."""
+"""The relay task, the worker's own relay loop (needs no broker) and its waker (outbox.wake)."""
 
 import logging
 import threading
@@ -7,6 +7,8 @@ from celery import shared_task
 from celery.signals import worker_init, worker_shutdown
 from django.conf import settings
 from django.db import close_old_connections, connection
+
+from outbox.wake import outbox_waker
 
 logger = logging.getLogger(__name__)
 
@@ -57,10 +59,12 @@ relay_loop = _RelayLoop()
 
 @worker_init.connect
 def _relay_on_worker_start(**kwargs) -> None:
+    outbox_waker.start()  # the requests' wake-ups become relay tasks (outbox.wake)
     if settings.OUTBOX_RELAY_IN_WORKER:
         relay_loop.start()
 
 
 @worker_shutdown.connect
 def _relay_on_worker_stop(**kwargs) -> None:
+    outbox_waker.shutdown()
     relay_loop.shutdown()

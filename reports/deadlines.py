@@ -1,26 +1,48 @@
 """Working-day arithmetic: weekends and Vietnamese public holidays (PyPI `holidays`) excluded."""
 
+import logging
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
+from importlib.metadata import version
 
-import holidays
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
 
 from reports import policy
 from reports.models import Report
 
+logger = logging.getLogger(__name__)
+# Importing the library (every country's calendar) costs a process ~17 MiB: each year's
+# holidays are computed once, by whichever process asks first, and shared through the cache.
+HOLIDAYS_KEY = "holidays:{country}:{year}:" + version("holidays")
 
-@lru_cache(maxsize=32)
-def _holidays_for(country: str, year: int) -> frozenset[date]:
-    return frozenset(holidays.country_holidays(country, years=year).keys())
+
+@lru_cache(maxsize=64)
+def holidays_of_year(*, country: str, year: int) -> frozenset[date]:
+    """The public holidays of `country` in `year` (PyPI `holidays`)."""
+    key = HOLIDAYS_KEY.format(country=country, year=year)
+    try:
+        days = cache.get(key)
+    except Exception as exc:  # noqa: BLE001 — the cache is an optimisation, never a dependency
+        logger.warning("Cache unavailable, holidays computed here: %s", exc)
+        days = None
+    if days is None:
+        import holidays  # noqa: PLC0415 — only where the shared cache could not answer
+
+        days = sorted(holidays.country_holidays(country, years=year))
+        try:
+            cache.set(key, days, timeout=None)
+        except Exception as exc:  # noqa: BLE001
+            logger.warning("Cache unavailable, holidays not shared: %s", exc)
+    return frozenset(days)
 
 
 def is_working_day(day: date) -> bool:
     if day.weekday() >= 5:
         return False
-    return day not in _holidays_for(settings.REPORTS_HOLIDAY_COUNTRY, day.year)
+    return day not in holidays_of_year(country=settings.REPORTS_HOLIDAY_COUNTRY, year=day.year)
 
 
 def working_day_add(*, start: date, days: int) -> date:

@@ -21,6 +21,7 @@ from reports.models import (
 )
 from reports.selectors import (
     LIST_RELATED,
+    UNIT_OUTLINES,
     report_duplicates_nearby,
     report_get,
     response_templates_for,
@@ -150,6 +151,7 @@ def report_detail_for(*, user, report: Report) -> ReportDetail:
     """The detail of a report already known to be in the user's scope (re-read fresh)."""
     report = (
         Report.objects.select_related(*LIST_RELATED, "edition", "duplicate_of", "assigned_officer")
+        .defer(*UNIT_OUTLINES)
         .prefetch_related(Prefetch("media", queryset=Media.objects.order_by("id")))
         .get(pk=report.pk)
     )

@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy
 from reports import policy, sql
 from reports.errors import ReportInvalid
 from reports.models import Extension, Report, Transition
+from reports.selectors import LIST_RELATED, UNIT_OUTLINES
 
-LIST_RELATED = ("category", "commune", "district", "current_agency")
 REFERENCE_RE = re.compile(r"^\s*(PA|SYN[a-z0-9]*)-\d{4}-\d+\s*$", re.IGNORECASE)
 SEARCH_MAX = 200
 EXTENSION_STAGE = "xin-gia-han"
@@ -85,7 +85,9 @@ def report_list_inbox(*, user, query: InboxQuery, filtered: QuerySet[Report]) ->
         reports = reports.prefetch_related(
             Prefetch("extensions", queryset=pending, to_attr="pending_extensions")
         )
-    return reports.select_related(*LIST_RELATED).order_by(*SORTS[query.sort][1])
+    return (
+        reports.select_related(*LIST_RELATED).defer(*UNIT_OUTLINES).order_by(*SORTS[query.sort][1])
+    )
 
 
 def inbox_counts(*, user, filtered: QuerySet[Report]) -> dict[str, int]:
@@ -111,6 +113,7 @@ def report_list_hidden(*, user) -> QuerySet[Report]:
             hidden_at=Subquery(last_hide.values("created_at")[:1]),
         )
         .select_related(*LIST_RELATED, "hide_reviewed_by")
+        .defer(*UNIT_OUTLINES)
         .order_by("hide_reviewed_at", "-urgent", "due_at")
     )
 
@@ -123,5 +126,6 @@ def report_list_stage(*, user, stage: str, limit: int) -> QuerySet[Report]:
         policy.reports_visible(user=user)
         .filter(policy.INBOX_STAGE_CODES[stage].q)
         .select_related(*LIST_RELATED)
+        .defer(*UNIT_OUTLINES)
         .order_by("due_at", "created_at")[:limit]
     )

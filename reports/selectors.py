@@ -15,6 +15,9 @@ from reports.errors import ReportNotFound
 from reports.models import Media, Notification, Report, ReportDraft, ResponseTemplate, User
 
 LIST_RELATED = ("category", "commune", "district", "current_agency")
+# Lists and pages read the units' names and codes, never their outlines: parsing those put
+# 20+ MiB on a web worker's heap for the ten reports of the home page.
+UNIT_OUTLINES = ("commune__geom", "district__geom")
 
 
 def report_get(*, user, reference: str) -> Report:
@@ -22,6 +25,7 @@ def report_get(*, user, reference: str) -> Report:
     report = (
         policy.reports_visible(user=user)
         .select_related(*LIST_RELATED, "edition", "duplicate_of")
+        .defer(*UNIT_OUTLINES)
         .filter(reference=reference)
         .first()
     )
@@ -44,11 +48,21 @@ def media_get(*, user, name: str) -> Media:
 
 
 def report_list_mine(*, user) -> QuerySet[Report]:
-    return policy.reports_mine(user=user).select_related(*LIST_RELATED).order_by("-created_at")
+    return (
+        policy.reports_mine(user=user)
+        .select_related(*LIST_RELATED)
+        .defer(*UNIT_OUTLINES)
+        .order_by("-created_at")
+    )
 
 
 def report_list_public() -> QuerySet[Report]:
-    return policy.reports_public().select_related(*LIST_RELATED).order_by("-created_at")
+    return (
+        policy.reports_public()
+        .select_related(*LIST_RELATED)
+        .defer(*UNIT_OUTLINES)
+        .order_by("-created_at")
+    )
 
 
 def report_list_ioc_inbox(*, user) -> QuerySet[Report]:
@@ -58,6 +72,7 @@ def report_list_ioc_inbox(*, user) -> QuerySet[Report]:
     return (
         Report.objects.filter(policy.INBOX_STAGE_CODES[policy.INBOX_DEFAULT_STAGE].q)
         .select_related(*LIST_RELATED)
+        .defer(*UNIT_OUTLINES)
         .order_by("-urgent", "verify_due_at", "due_at", "created_at")
     )
 
@@ -84,6 +99,7 @@ def report_list_agency_queue(*, user) -> QuerySet[Report]:
         policy.reports_handled(user=user)
         .filter(status__in=(*Report.AGENCY_STATUSES, Report.Status.RESULT_SUBMITTED))
         .select_related(*LIST_RELATED)
+        .defer(*UNIT_OUTLINES)
         .order_by("-urgent", "due_at", "created_at")
     )
 
@@ -131,6 +147,7 @@ def report_duplicates_nearby(
         .filter(near=True)
         .annotate(distance_m=RawSQL(sql.REPORT_DISTANCE_M, (lon, lat), output_field=FloatField()))
         .select_related(*LIST_RELATED)
+        .defer(*UNIT_OUTLINES)
         .order_by("distance_m")
     )
     if exclude_id is not None:
@@ -155,9 +172,8 @@ def report_routing_inputs() -> Iterator[tuple[int, object, str | None]]:
 
     reports = (
         Report.objects.filter(policy.OPEN_Q)
-        .select_related("category", "commune", "district", "current_agency")
-        # Routing reads the units' codes, never their outlines (megabytes per commune).
-        .defer("commune__geom", "district__geom")
+        .select_related(*LIST_RELATED)
+        .defer(*UNIT_OUTLINES)
         .order_by("pk")
     )
     for report in reports.iterator(chunk_size=500):

@@ -10,7 +10,7 @@ from boundaries.selectors import edition_at
 from reports import policy, sql_agency
 from reports.errors import ReportInvalid
 from reports.models import Report, User
-from reports.selectors import LIST_RELATED, report_list_agency_queue
+from reports.selectors import LIST_RELATED, UNIT_OUTLINES, report_list_agency_queue
 from routing_rules.models import Agency
 
 Bounds = tuple[float, float, float, float]
@@ -82,6 +82,7 @@ def report_list_agency_resolved(*, user) -> QuerySet[Report]:
     return (
         policy.reports_agency_resolved(user=user)
         .select_related(*LIST_RELATED, "assigned_officer")
+        .defer(*UNIT_OUTLINES)
         .order_by(F("closed_at").desc(nulls_last=True), "-pk")
     )
 

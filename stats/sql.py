@@ -1,22 +1,18 @@
 """SQL building blocks: working days between two moments, and the median."""
 
 from datetime import date
-from functools import lru_cache
 
-import holidays
 from django.conf import settings
 from django.db.models import Aggregate, FloatField, Func, IntegerField
 
+from reports.deadlines import holidays_of_year
+
 
 def holiday_dates(*, first_year: int, last_year: int) -> list[date]:
-    """Public holidays (PyPI `holidays`, the calendar reports.deadlines uses) for SQL."""
-    return list(_holidays(settings.REPORTS_HOLIDAY_COUNTRY, first_year, last_year))
-
-
-@lru_cache(maxsize=8)
-def _holidays(country: str, first_year: int, last_year: int) -> tuple[date, ...]:
+    """Public holidays (the calendar reports.deadlines uses) for SQL."""
+    country = settings.REPORTS_HOLIDAY_COUNTRY
     years = range(first_year, last_year + 1)
-    return tuple(sorted(holidays.country_holidays(country, years=years).keys()))
+    return sorted(day for year in years for day in holidays_of_year(country=country, year=year))
 
 
 class WorkingDaysBetween(Func):

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from hmac import compare_digest
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef
+from django.db import router
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -23,6 +23,7 @@ from knox.settings import CONSTANTS
 from knox.signals import token_expired
 from rest_framework import exceptions
 
+from gis_portal.accounts import sql_tokens
 from reports.models import User
 from reports.policy import user_is_staff
 
@@ -126,17 +127,14 @@ class PortalTokenAuthentication(TokenAuthentication):
             raise exceptions.AuthenticationFailed() from exc
         now = timezone.now()
         # knox reads all of the account's tokens on every request to find expired ones; asking
-        # whether there is one, in the same query, spares that round trip.
-        others_expired = AuthToken.objects.filter(user=OuterRef("user"), expiry__lt=now).exclude(
-            digest=OuterRef("digest")
+        # whether there is one, in the same statement, spares that round trip.
+        candidates = sql_tokens.tokens_with_users(
+            alias=router.db_for_read(AuthToken),
+            key_prefix=text[: CONSTANTS.TOKEN_KEY_LENGTH],
+            now=now,
         )
-        candidates = (
-            AuthToken.objects.filter(token_key=text[: CONSTANTS.TOKEN_KEY_LENGTH])
-            .select_related("user")
-            .annotate(others_expired=Exists(others_expired))
-        )
-        for auth_token in candidates:
-            if auth_token.others_expired:
+        for auth_token, others_expired in candidates:
+            if others_expired:
                 self._others_expired_delete(auth_token, now=now)
             if auth_token.expiry is not None and auth_token.expiry < now:
                 auth_token.delete()

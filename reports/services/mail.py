@@ -179,6 +179,7 @@ def agency_email_send(*, delivery_id: int) -> bool:
         delivery = (
             Delivery.objects.select_for_update(of=("self",))
             .select_related("agency", "transition__report__category", "transition__report__commune")
+            .defer("transition__report__commune__geom")  # the mail names the commune only
             .filter(pk=delivery_id, channel=Delivery.Channel.AGENCY_EMAIL)
             .first()
         )

@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 from gis_portal.celery import app
 from outbox.models import OutboxMessage
 from outbox.tasks import relay_loop
+from outbox.wake import outbox_waker
 from reports.models import Media, Notification, Report
 from tests.processes import RedisProcess
 from tests.reports.conftest import DBP
@@ -46,6 +47,7 @@ def broker(tmp_path):
         yield redis, queue
     finally:
         relay_loop.shutdown()
+        outbox_waker.shutdown()
         if redis.process.poll() is None:
             redis.stop()
         app.close()

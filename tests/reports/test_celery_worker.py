@@ -12,6 +12,7 @@ from celery.contrib.testing.worker import start_worker
 
 from gis_portal.celery import app
 from outbox.tasks import relay_loop
+from outbox.wake import outbox_waker
 from reports.models import Notification
 from reports.services import workflow
 from reports.services.submission import report_submit
@@ -46,6 +47,7 @@ def real_worker():
     finally:
         # The test worker stops without Celery's worker_shutdown signal: end its relay loop.
         relay_loop.shutdown()
+        outbox_waker.shutdown()
         for key, value in saved.items():
             setattr(app.conf, key, value)
         app.amqp.flush_routes()

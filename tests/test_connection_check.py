@@ -1,0 +1,45 @@
+"""A kept connection is checked before reuse without a statement when it is idle, and a
+connection the server ended is found unusable (then Django reconnects)."""
+
+import pytest
+from django.db import connection, connections
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _last_query(pid: int) -> str:
+    with connections["default"].cursor():
+        pass
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT query FROM pg_stat_activity WHERE pid = %s", [pid])
+            return cursor.fetchone()[0]
+    finally:
+        other.close()
+
+
+def test_an_idle_kept_connection_is_usable_without_a_round_trip():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid(), 'marker-before-the-check'")
+        pid = cursor.fetchone()[0]
+    assert connection.is_usable()
+    assert "marker-before-the-check" in _last_query(pid)  # no SELECT 1 was sent
+
+
+def test_a_connection_the_server_ended_is_unusable_and_replaced():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+    finally:
+        other.close()
+    assert not connection.is_usable()
+    connection.health_check_enabled, connection.health_check_done = True, False
+    connection.close_if_health_check_failed()
+    with connection.cursor() as cursor:  # a new connection
+        cursor.execute("SELECT pg_backend_pid()")
+        assert cursor.fetchone()[0] != pid
