@@ -2,6 +2,7 @@
 import { el, notify, useStatusLine } from "./dom.js";
 import { gettext, interpolate } from "./i18n.js";
 import { latestRequest } from "./net.js";
+import { eachSliced, nextTask } from "./tasks.js";
 
 const BOUNDARY_STYLES = {
   commune: { color: "#666", weight: 1, fillColor: "#f4efe1", fillOpacity: 0.35 },
@@ -34,11 +35,12 @@ export function parseBounds(text) {
 // data-tile-base: self-hosted raster tiles (optional); data-credit or #data-credit: the credit;
 // data-status: id of the status line where failed requests are reported; data-bounds
 // ("west,south,east,north", from the server): the area the map opens on instead of center/zoom.
-export function createMap(element, { center = [21.6, 103.0], zoom = 8 } = {}) {
+// Any other option goes to L.map.
+export function createMap(element, { center = [21.6, 103.0], zoom = 8, ...options } = {}) {
   const d = element.dataset;
   useStatusLine(d.status ? document.getElementById(d.status) : null, element);
   // markercluster needs a maxZoom even when no tile layer defines one.
-  const map = L.map(element, { attributionControl: false, maxZoom: 19 });
+  const map = L.map(element, { attributionControl: false, maxZoom: 19, ...options });
   // Leaflet makes the container focusable (keyboard panning): give it a name for screen readers.
   if (!element.hasAttribute("aria-label")) {
     element.setAttribute("role", "region");
@@ -77,6 +79,8 @@ function boundaryUrl(map, template) {
 
 // urls: { commune?, district? }. The commune layer fits the map once loaded unless fit is false;
 // the container's data-commune-loaded / data-district-loaded then hold the feature count.
+// The outlines are added a few at a time, in short tasks, so that a phone keeps painting and
+// answering taps while they arrive.
 export function boundaryLayers(map, urls, { control = null, fit = true } = {}) {
   const layers = {};
   for (const [level, template] of Object.entries(urls)) {
@@ -96,6 +100,7 @@ export function boundaryLayers(map, urls, { control = null, fit = true } = {}) {
     const latest = latestRequest();
     let shown = null; // { key, bounds } of the data on the map, or being fetched
     let fitted = !fit || level !== "commune";
+    let generation = 0; // the answer being added; a newer one stops the older one's slices
     const load = () => {
       const next = boundaryUrl(map, template);
       if (shown && shown.key === next.key
@@ -103,14 +108,22 @@ export function boundaryLayers(map, urls, { control = null, fit = true } = {}) {
       shown = next;
       latest.fetch(next.url, {
         onError: (message) => { shown = null; onError(message); },
-      }).then((data) => {
+      }).then(async (data) => {
         if (!data) { return; }
+        const mine = ++generation;
+        const stillWanted = () => mine === generation;
         layer.clearLayers();
-        layer.addData(data);
+        if (!await eachSliced(data.features, (feature) => layer.addData(feature), { stillWanted })) {
+          return;
+        }
         layer.bringToBack();
         if (!fitted && layer.getBounds().isValid()) {
+          // The new view redraws every layer: a task of its own, and one jump, not an animation
+          // (each of its frames redrew the map).
+          await nextTask();
+          if (!stillWanted()) { return; }
           fitted = true;
-          map.fitBounds(layer.getBounds());
+          map.fitBounds(layer.getBounds(), { animate: false });
         }
         map.getContainer().dataset[level + "Loaded"] = String(data.features.length);
       });

@@ -2,14 +2,17 @@
    each tile's canvas. VectorGrid made a Leaflet layer object per point and weighed 48 KB; on a
    phone that was most of the map's first-load main-thread work. The decoded points stay with
    their tile for clicks (featureAt) and for tests (drawn), as trackedVectorGrid offered. */
+import { SLICE_MS, nextTask, timeBudget } from "./tasks.js";
 
 const key = (c) => c.x + ":" + c.y + ":" + c.z;
 const hidden = (style) => Array.isArray(style) && style.length === 0;
 const utf8 = new TextDecoder();
+const PAUSE_EVERY = 64;
 
 // The Mapbox Vector Tile 2.1 protobuf, as far as point layers need: { name: [{ properties,
-// x, y, extent }] } with x, y in tile units.
-export function decodePoints(buffer) {
+// x, y, extent }] } with x, y in tile units. A generator: it pauses every PAUSE_EVERY features
+// (its caller may yield to the browser there) and returns the layers.
+function* decodeSteps(buffer) {
   const bytes = new Uint8Array(buffer);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let pos = 0;
@@ -68,16 +71,24 @@ export function decodePoints(buffer) {
     });
     return result;
   };
+  // The layer and feature loops are written out (no callbacks) so that they can pause.
+  const tagAt = () => {
+    const tag = varint();
+    return [Math.floor(tag / 8), tag & 7];
+  };
   const layers = {};
-  fields(bytes.length, (number, wire) => {
-    if (number !== 3 || wire !== 2) { return false; }
+  let count = 0;
+  while (pos < bytes.length) {
+    const [number, wire] = tagAt();
+    if (number !== 3 || wire !== 2) { skip(wire); continue; }
     const end = ahead(varint());
     let name = "";
     let extent = 4096;
     const keys = [];
     const values = [];
     const raw = [];
-    fields(end, (n) => {
+    while (pos < end) {
+      const [n, w] = tagAt();
       if (n === 1) { name = string(); } else if (n === 3) { keys.push(string()); } else if (
         n === 4) { values.push(value()); } else if (n === 5) { extent = varint(); } else if (
         n === 2) {
@@ -90,11 +101,12 @@ export function decodePoints(buffer) {
           return true;
         });
         raw.push(feature);
-      } else { return false; }
-      return true;
-    });
+        if (++count % PAUSE_EVERY === 0) { yield; }
+      } else { skip(w); }
+    }
     const points = [];
     for (const feature of raw) {
+      if (++count % PAUSE_EVERY === 0) { yield; }
       if (feature.type !== 1) { continue; }
       const properties = {};
       for (let i = 0; i + 1 < feature.tags.length; i += 2) {
@@ -108,16 +120,33 @@ export function decodePoints(buffer) {
       }
     }
     layers[name] = points;
-    return true;
-  });
+  }
   return layers;
+}
+
+// decodeSteps in slices of budget (mapcore/tasks.js); null when stopped() became true meanwhile.
+export async function decodeSliced(buffer, budget, stopped) {
+  const steps = decodeSteps(buffer);
+  let step = steps.next();
+  while (!step.done) {
+    if (budget.spent()) {
+      await budget.pause();
+      if (stopped()) { return null; }
+    }
+    step = steps.next();
+  }
+  return step.value;
 }
 
 // styles: { layerName: (properties, zoom) => style | [] }, a style as Leaflet's circle options.
 export function pointTileLayer(map, url, { styles, ...options }) {
   const tiles = new Map(); // tile key -> { canvas, layers, zoom, drawn: [{ properties, point, radius }] }
 
-  function paint(entry) {
+  // Paints entry's points; with a budget (mapcore/tasks.js), in slices of that many ms, the
+  // tile shown only once complete. A later paint of the same tile (redraw) stops an earlier one.
+  // Resolves to false when stopped.
+  async function paint(entry, budget = null) {
+    const mine = ++entry.painting;
     const size = layer.getTileSize();
     const ratio = window.devicePixelRatio || 1;
     const { canvas } = entry;
@@ -125,10 +154,19 @@ export function pointTileLayer(map, url, { styles, ...options }) {
     context.setTransform(ratio, 0, 0, ratio, 0, 0);
     context.clearRect(0, 0, size.x, size.y);
     entry.drawn = [];
+    // Canvas state is set only when it changes: neighbouring points mostly share their style.
+    const state = {};
+    const set = (name, value) => {
+      if (state[name] !== value) { context[name] = value; state[name] = value; }
+    };
     for (const [name, points] of Object.entries(entry.layers)) {
       const style = styles[name];
       if (!style) { continue; }
       for (const p of points) {
+        if (budget && budget.spent()) {
+          await budget.pause();
+          if (entry.painting !== mine) { return false; }
+        }
         const s = style(p.properties, entry.zoom);
         if (hidden(s)) { continue; }
         const point = L.point(p.x * size.x / p.extent, p.y * size.y / p.extent);
@@ -136,20 +174,21 @@ export function pointTileLayer(map, url, { styles, ...options }) {
         context.beginPath();
         context.arc(point.x, point.y, radius, 0, 2 * Math.PI);
         if (s.fill !== false) {
-          context.globalAlpha = s.fillOpacity ?? 0.2;
-          context.fillStyle = s.fillColor || s.color || "#3388ff";
+          set("globalAlpha", s.fillOpacity ?? 0.2);
+          set("fillStyle", s.fillColor || s.color || "#3388ff");
           context.fill();
         }
         if (s.weight) {
-          context.globalAlpha = s.opacity ?? 1;
-          context.lineWidth = s.weight;
-          context.strokeStyle = s.color || "#3388ff";
+          set("globalAlpha", s.opacity ?? 1);
+          set("lineWidth", s.weight);
+          set("strokeStyle", s.color || "#3388ff");
           context.stroke();
         }
         entry.drawn.push({ properties: p.properties, point, radius });
       }
     }
     context.globalAlpha = 1;
+    return true;
   }
 
   const PointTiles = L.GridLayer.extend({
@@ -162,16 +201,25 @@ export function pointTileLayer(map, url, { styles, ...options }) {
       const controller = new AbortController();
       canvas.abort = () => controller.abort();
       const address = L.Util.template(url, { x: coords.x, y: coords.y, z: coords.z });
-      fetch(address, { credentials: "same-origin", signal: controller.signal })
+      // Each tile's request starts in a task of its own: the grid asks for a view's tiles at once.
+      nextTask()
+        .then(() => fetch(address, { credentials: "same-origin", signal: controller.signal }))
         .then((response) => {
           if (!response.ok) { throw new Error("HTTP " + response.status); }
           return response.arrayBuffer();
         })
-        .then((buffer) => {
-          const entry = { canvas, layers: decodePoints(buffer), zoom: coords.z, drawn: [] };
+        .then(async (buffer) => {
+          // Decoding and painting in short tasks of their own, one tile after another.
+          await nextTask();
+          if (controller.signal.aborted) { return; }
+          const budget = timeBudget(SLICE_MS);
+          const layers = await decodeSliced(buffer, budget, () => controller.signal.aborted);
+          if (!layers) { return; }
+          const entry = { canvas, layers, zoom: coords.z, drawn: [], painting: 0 };
           tiles.set(key(coords), entry);
-          paint(entry);
-          done(null, canvas);
+          // Stopped by a redraw, which painted the whole tile at once: it is ready all the same.
+          await paint(entry, budget);
+          if (!controller.signal.aborted) { done(null, canvas); }
         })
         .catch((err) => { if (err.name !== "AbortError") { done(err, canvas); } });
       return canvas;
