@@ -58,9 +58,9 @@ def _kept_totals(*, filters: MapFilters, klasses: tuple, size: float) -> tuple[s
     return key, totals
 
 
-def _heat_static(i, j, n, size: float) -> np.ndarray:
-    """Each feature's text up to its weight (padded rows, maps.jsontext.block)."""
-    parts = [
+def _feature_head(i, j, n, size: float) -> list:
+    """The text of each hexagon feature up to its count (columns of maps.jsontext.block)."""
+    return [
         b'{"type":"Feature","geometry":',
         hexgrid.hex_geometry_block(i, j, size),
         b',"properties":{"i":',
@@ -69,8 +69,12 @@ def _heat_static(i, j, n, size: float) -> np.ndarray:
         jsontext.ints(j),
         b',"count":',
         jsontext.ints(n),
-        b',"weight":',
     ]
+
+
+def _heat_static(i, j, n, size: float) -> np.ndarray:
+    """Each feature's text up to its weight (padded rows, maps.jsontext.block)."""
+    parts = [*_feature_head(i, j, n, size), b',"weight":']
     return jsontext.block(parts, len(n))
 
 
@@ -119,14 +123,7 @@ def hotspots_text(*, size: float, rows) -> bytes:
     i, j, level = area.i[keep], area.j[keep], result.level[keep]
     kind = np.where(level > 0, "hot", np.where(level < 0, "cold", "none")).tolist()
     parts = [
-        b'{"type":"Feature","geometry":',
-        hexgrid.hex_geometry_block(i, j, size),
-        b',"properties":{"i":',
-        jsontext.ints(i),
-        b',"j":',
-        jsontext.ints(j),
-        b',"count":',
-        jsontext.ints(counts[keep].astype(np.int64)),
+        *_feature_head(i, j, counts[keep].astype(np.int64), size),
         b',"z":',
         jsontext.fixed([round(z, 3) for z in result.z[keep].tolist()], 3),
         b',"p":',

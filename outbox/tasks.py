@@ -1,14 +1,13 @@
 """The relay task, the worker's own relay loop (needs no broker) and its waker (outbox.wake)."""
 
 import logging
-import threading
 
 from celery import shared_task
 from celery.signals import worker_init, worker_shutdown
 from django.conf import settings
 from django.db import close_old_connections, connection
 
-from outbox.wake import outbox_waker
+from outbox.wake import WorkerThread, outbox_waker
 
 logger = logging.getLogger(__name__)
 
@@ -20,20 +19,11 @@ def outbox_relay_task() -> dict:
     return outbox_relay().__dict__
 
 
-class _RelayLoop:
+class _RelayLoop(WorkerThread):
     """Relays the outbox when the worker starts and every OUTBOX_RELAY_SECONDS, straight
     from the database: it needs no broker, so pending work is delivered after any outage."""
 
-    def __init__(self):
-        self.stop = threading.Event()
-        self.thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        if self.thread is not None and self.thread.is_alive():
-            return
-        self.stop.clear()
-        self.thread = threading.Thread(target=self._run, name="outbox-relay", daemon=True)
-        self.thread.start()
+    name = "outbox-relay"
 
     def _run(self) -> None:
         from outbox.services import outbox_relay
@@ -47,11 +37,6 @@ class _RelayLoop:
             if self.stop.wait(settings.OUTBOX_RELAY_SECONDS):
                 break
         connection.close()
-
-    def shutdown(self) -> None:
-        self.stop.set()
-        if self.thread is not None:
-            self.thread.join(timeout=30)
 
 
 relay_loop = _RelayLoop()

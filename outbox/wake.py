@@ -40,8 +40,11 @@ def outbox_wake_push() -> None:
     _client("push", 2).eval(WAKE_SCRIPT, 1, wake_key())
 
 
-class OutboxWaker:
-    """The worker's thread turning wake-ups into relay tasks."""
+class WorkerThread:
+    """A daemon thread of a Celery worker, started and stopped with it (outbox.tasks)."""
+
+    name = "worker-thread"
+    join_seconds = 30.0
 
     def __init__(self):
         self.stop = threading.Event()
@@ -51,8 +54,23 @@ class OutboxWaker:
         if self.thread is not None and self.thread.is_alive():
             return
         self.stop.clear()
-        self.thread = threading.Thread(target=self._run, name="outbox-waker", daemon=True)
+        self.thread = threading.Thread(target=self._run, name=self.name, daemon=True)
         self.thread.start()
+
+    def _run(self) -> None:
+        raise NotImplementedError
+
+    def shutdown(self) -> None:
+        self.stop.set()
+        if self.thread is not None:
+            self.thread.join(timeout=self.join_seconds)
+
+
+class OutboxWaker(WorkerThread):
+    """The worker's thread turning wake-ups into relay tasks."""
+
+    name = "outbox-waker"
+    join_seconds = WAIT_SECONDS + 10
 
     def _run(self) -> None:
         from outbox.tasks import outbox_relay_task  # noqa: PLC0415 — tasks import this module
@@ -68,11 +86,6 @@ class OutboxWaker:
             except Exception:  # noqa: BLE001 — e.g. Redis restarting; the relay loop covers it
                 logger.exception("Outbox wake-up failed")
                 self.stop.wait(WAIT_SECONDS)
-
-    def shutdown(self) -> None:
-        self.stop.set()
-        if self.thread is not None:
-            self.thread.join(timeout=WAIT_SECONDS + 10)
 
 
 outbox_waker = OutboxWaker()

@@ -1,44 +1,10 @@
 """Hexagon binning and geometry in the metric CRS (see maps.hexgrid)."""
 
 # Arithmetic binning into PostGIS ST_HexagonGrid cells: the nearer of two candidate column
-# centres wins (hexagons are the Voronoi cells of their centres). `{points}` must expose `g`
-# (metric); params: the points' own, then the hexagon size (edge, metres). The OFFSET 0 fences
-# keep the planner from inlining g, x and y into every use below: it would run ST_Transform
-# and ST_X a dozen times per point (2× the time of the whole query).
-HEX_BIN_SQL = """
-SELECT CASE WHEN da <= db THEN ia ELSE ia + 1 END AS i,
-       CASE WHEN da <= db THEN ja ELSE jb END AS j, q.*
-FROM (
-  SELECT c.*,
-         power(x - col * ia, 2) + power(y - h * ja - h / 2 * mod(abs(ia), 2), 2) AS da,
-         power(x - col * (ia + 1), 2)
-           + power(y - h * jb - h / 2 * mod(abs(ia + 1), 2), 2) AS db
-  FROM (
-    SELECT b.*,
-           round((y - h / 2 * mod(abs(ia), 2)) / h)::int AS ja,
-           round((y - h / 2 * mod(abs(ia + 1), 2)) / h)::int AS jb
-    FROM (
-      SELECT p.*, hex_size.col, hex_size.h, ST_X(p.g) AS x, ST_Y(p.g) AS y,
-             floor(ST_X(p.g) / hex_size.col)::int AS ia
-      FROM (SELECT * FROM ({points}) p0 OFFSET 0) p
-      CROSS JOIN (
-        SELECT 1.5 * s AS col, sqrt(3::float8) * s AS h FROM (SELECT %s::float8 AS s) v
-      ) hex_size
-      OFFSET 0
-    ) b
-  ) c
-) q
-"""
-
-
-def hex_bin_sql(points: str) -> str:
-    """HEX_BIN_SQL over `points`; params: the points' own, then the hexagon size."""
-    return HEX_BIN_SQL.format(points=points)
-
-
-# The same arithmetic over points given as metric `x`, `y` columns: the analysis requests'
-# points are coordinates already (the cells' mean positions) or are projected once; building
-# a geometry to read ST_X/ST_Y back three times cost more than the rest of the query.
+# centres wins (hexagons are the Voronoi cells of their centres). `{points}` must expose
+# metric `x`, `y` columns; params: the points' own, then the hexagon size (edge, metres). The
+# OFFSET 0 fences keep the planner from inlining x and y into every use below: it would run
+# ST_Transform and ST_X a dozen times per point (2× the time of the whole query).
 HEX_BIN_XY_SQL = """
 SELECT CASE WHEN da <= db THEN ia ELSE ia + 1 END AS i,
        CASE WHEN da <= db THEN ja ELSE jb END AS j, q.*
@@ -65,8 +31,16 @@ FROM (
 
 
 def hex_bin_xy_sql(points: str) -> str:
-    """HEX_BIN_XY_SQL over `points` (columns x, y); params: the points' own, then the size."""
+    """HEX_BIN_XY_SQL over `points` (columns x, y); params: the points' own, then the size.
+    The analysis requests' points are coordinates already (the cells' mean positions) or are
+    projected once."""
     return HEX_BIN_XY_SQL.format(points=points)
+
+
+def hex_bin_sql(points: str) -> str:
+    """The same binning over `points` exposing a metric geometry `g` (its x and y read once,
+    behind the fence); params: the points' own, then the hexagon size."""
+    return hex_bin_xy_sql(f"SELECT p1.*, ST_X(p1.g) AS x, ST_Y(p1.g) AS y FROM ({points}) p1")
 
 
 # Each report projected once (the fence), then its coordinates read.
