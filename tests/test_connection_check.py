@@ -43,3 +43,14 @@ def test_a_connection_the_server_ended_is_unusable_and_replaced():
     with connection.cursor() as cursor:  # a new connection
         cursor.execute("SELECT pg_backend_pid()")
         assert cursor.fetchone()[0] != pid
+
+
+def test_a_connection_inside_a_failed_transaction_is_not_usable():
+    from django.db import DatabaseError, transaction
+
+    with transaction.atomic():
+        with pytest.raises(DatabaseError), connection.cursor() as cursor:
+            cursor.execute("SELECT * FROM no_such_table_here")
+        assert not connection.is_usable()  # as Django's own check answers (test teardown)
+        transaction.set_rollback(True)
+    assert connection.is_usable()
