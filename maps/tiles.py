@@ -84,7 +84,7 @@ def _jit_off(connection) -> bool:
     known = getattr(connection, "_maps_jit_off", None)
     if known is None or known[0] != raw:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT current_setting('jit') = 'off'")
+            cursor.execute(sql.JIT_IS_OFF)
             known = (raw, cursor.fetchone()[0])
         connection._maps_jit_off = known
     return known[1]

@@ -2,6 +2,8 @@
 
 # JIT compiles for longer (0.1–1.3 s) than these queries run.
 JIT_OFF = "SET LOCAL jit = off"
+# Whether the server plans without JIT already (scripts/setup.sh sets it for the server).
+JIT_IS_OFF = "SELECT current_setting('jit') = 'off'"
 
 _BOUNDS = "WITH bounds AS (SELECT ST_TileEnvelope(%s, %s, %s) AS env),"
 # Params: extent, buffer, time zone (the report's local submission date).
