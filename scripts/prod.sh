@@ -194,8 +194,29 @@ pid_alive() {
     && tr '\0' ' ' <"/proc/$(cat "$1")/cmdline" 2>/dev/null | grep -qF "$STATE/"
 }
 
+# A daemon that stopped says why in its log: show its end, here and in a test's failure.
+all_alive() {
+  local name
+  for name in gunicorn worker beat nginx; do
+    if ! pid_alive "$RUN/$name.pid"; then
+      log "$name is not running; the end of its log:"
+      tail -n 40 "$LOGS/$(daemon_log "$name")" 2>/dev/null >&2 || true
+      return 1
+    fi
+  done
+}
+
+daemon_log() {
+  case "$1" in
+    gunicorn) echo gunicorn-error.log ;;
+    worker) echo worker-1.log ;;
+    beat) echo beat.log ;;
+    nginx) echo nginx-error.log ;;
+  esac
+}
+
 wait_healthy() {
-  local url="https://$BIND:$HTTPS_PORT/healthz" name
+  local url="https://$BIND:$HTTPS_PORT/healthz"
   for _ in $(seq 1 60); do
     if "$PY" - "$url" "$STATE/tls/cert.pem" <<'PYEOF' 2>/dev/null; then
 import ssl, sys, urllib.request
@@ -203,11 +224,12 @@ context = ssl.create_default_context(cafile=sys.argv[2])
 with urllib.request.urlopen(sys.argv[1], context=context, timeout=3) as response:
     sys.exit(0 if response.status == 200 else 1)
 PYEOF
-      return 0
+      # The web side answers; the worker and beat must have outlived their start too.
+      sleep 2
+      all_alive
+      return
     fi
-    for name in gunicorn worker beat nginx; do
-      pid_alive "$RUN/$name.pid" || { log "$name is not running"; return 1; }
-    done
+    all_alive || return 1
     sleep 1
   done
   log "$url did not answer 200 within 60 s"

@@ -153,6 +153,10 @@ class Stack:
     @staticmethod
     def processes() -> set[int]:
         """The daemons of the pid files and every process they started."""
+        missing = [name for name in PIDS if not (STATE / "run" / f"{name}.pid").exists()]
+        if missing:
+            logs = {path.name: path.read_text()[-3000:] for path in (STATE / "log").glob("*.log")}
+            pytest.fail(f"no pid file of {missing} (stopped?); the logs end: {logs}")
         return process_tree({int((STATE / "run" / f"{name}.pid").read_text()) for name in PIDS})
 
     @staticmethod
