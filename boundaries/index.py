@@ -18,13 +18,17 @@ edition are loaded on its first lookup. GEOS prepared geometries are not thread-
 serialises lookups (uncontended in sync gunicorn workers).
 """
 
+import itertools
+import math
 import platform
+import struct
 import threading
 import time
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
+from django.contrib.gis.geos import GEOSGeometry
 from django.db import connection
 
 from boundaries.sql import (
@@ -40,9 +44,11 @@ from boundaries.sql import (
 PIECES_BATCH = 100
 # Degrees (~0.1 mm): far above the ~1e-13° where floating-point side tests can differ.
 EDGE_EPS_DEG = 1e-9
-# numpy repeats PostGIS's side test bit for bit where the C compiler cannot fuse a*b - c*d
+# Python floats repeat PostGIS's side test bit for bit where the C compiler cannot fuse a*b - c*d
 # into one rounding (FMA): x86-64 builds of PostGIS. Elsewhere, edge points go to PostGIS.
 SAME_FLOATS = platform.machine().lower() in ("x86_64", "amd64")
+# Little-endian WKB of a polygon of one ring of five points.
+_SQUARE_WKB = struct.Struct("<BIII10d")
 
 
 @dataclass(frozen=True)
@@ -75,76 +81,104 @@ Decision = Contains | Sliver | NoEdition | Outside | None
 
 
 class _Pieces:
-    """Prepared polygons behind an STRtree. A lookup probes with the square of side
-    2 × EDGE_EPS_DEG around the point: a piece covering the square covers the point for
-    PostGIS too, one missing it does not; one the square straddles the edge of gets
-    PostGIS's own test."""
+    """Prepared polygons (GeoDjango's GEOS, without numpy or shapely in a web worker) behind a
+    grid of their bounding boxes. A lookup probes with the square of side 2 × EDGE_EPS_DEG
+    around the point: a piece covering the square covers the point for PostGIS too, one
+    missing it does not; one the square straddles the edge of gets PostGIS's own test.
 
-    def __init__(self, shapely, geoms, keys: list):
-        import numpy
+    A piece is kept as its WKB until a lookup first meets its box: GEOS's own copy of every
+    piece would weigh twice as much (~5 MiB for Điện Biên), mostly for pieces no lookup of
+    this process ever reaches."""
 
-        self._shapely = shapely
+    def __init__(self, wkbs: list[bytes], boxes: list[tuple], keys: list):
         self.keys = keys
-        self.geoms = geoms
-        shapely.prepare(geoms)
-        self.tree = shapely.STRtree(geoms)
-        # The probe as an array of one: STRtree.query then skips reshaping a scalar (a third
-        # of a lookup). Lookups hold the module's lock.
-        self._probes = numpy.empty(1, dtype=object)
+        self.wkbs = wkbs
+        self.boxes = boxes
+        self._geoms: dict[int, tuple] = {}
+        # Cells about the size of a typical piece: a point meets a handful of boxes.
+        widths = sorted(max(b[2] - b[0], b[3] - b[1]) for b in boxes)
+        self.cell = max(widths[len(widths) // 2], 1e-6)
+        self.grid: dict[tuple[int, int], list[int]] = {}
+        for number, (xmin, ymin, xmax, ymax) in enumerate(boxes):
+            for cx in range(self._at(xmin), self._at(xmax) + 1):
+                for cy in range(self._at(ymin), self._at(ymax) + 1):
+                    self.grid.setdefault((cx, cy), []).append(number)
+
+    def _geom(self, number: int) -> tuple:
+        """The piece and its prepared form."""
+        if number not in self._geoms:
+            geom = GEOSGeometry(memoryview(self.wkbs[number]))
+            self._geoms[number] = (geom, geom.prepared)
+        return self._geoms[number]
+
+    def _at(self, value: float) -> int:
+        return math.floor(value / self.cell)
+
+    def _near(self, x: float, y: float) -> list[int]:
+        """Pieces whose box meets the probe's, as an STRtree query would find them."""
+        eps = EDGE_EPS_DEG
+        cells = {
+            (cx, cy)
+            for cx in (self._at(x - eps), self._at(x + eps))
+            for cy in (self._at(y - eps), self._at(y + eps))
+        }
+        found = []
+        for cell in cells:
+            for number in self.grid.get(cell, ()):
+                xmin, ymin, xmax, ymax = self.boxes[number]
+                if xmin <= x + eps and x - eps <= xmax and ymin <= y + eps and y - eps <= ymax:
+                    found.append(number)
+        return sorted(set(found)) if len(cells) > 1 else found
 
     def covering(self, probe, x: float, y: float) -> list | None:
         """Keys of the pieces PostGIS's ST_Covers finds, or None when it is not certain."""
-        shapely = self._shapely
-        self._probes[0] = probe
-        near = self.tree.query(self._probes)[1]
-        if not len(near):
-            return []
-        candidates = self.geoms[near]
-        covered = shapely.covers(candidates, probe)
-        if len(near) == 1 and covered[0]:  # the usual answer, without numpy's reductions
-            return [self.keys[near[0]]]
-        on_edge = shapely.intersects(candidates, probe) & ~covered
-        for k in on_edge.nonzero()[0]:
-            if not SAME_FLOATS:
-                return None
-            answer = postgis_covers(shapely.get_rings(candidates[k]), x, y)
-            if answer is None:
-                return None
-            covered[k] = answer
-        return [self.keys[i] for i in near[covered]]
+        covering = []
+        for number in self._near(x, y):
+            geom, prepared = self._geom(number)
+            if prepared.covers(probe):
+                covering.append(self.keys[number])
+            elif prepared.intersects(probe):  # the probe straddles this piece's edge
+                if not SAME_FLOATS:
+                    return None
+                answer = postgis_covers(geom.coords, x, y)
+                if answer is None:
+                    return None
+                if answer:
+                    covering.append(self.keys[number])
+        return covering
 
 
-def _point_in_ring(xy, x: float, y: float) -> int | None:
+def _point_in_ring(ring, x: float, y: float) -> int | None:
     """PostGIS 3.3's point_in_ring (lwgeom_functions_analytic.c), the same float operations in
     the same order: -1 outside, 0 on the ring, 1 inside; None on a segment shorter than the
     1e-12 its cached variant ignores (where the two variants could differ)."""
-    x1, y1, x2, y2 = xy[:-1, 0], xy[:-1, 1], xy[1:, 0], xy[1:, 1]
-    dx, dy = x2 - x1, y2 - y1
-    length2 = dx * dx + dy * dy
-    if ((length2 > 0) & (length2 < 1e-24)).any():
-        return None
-    real = length2 > 0
-    side = dx * (y - y1) - (x - x1) * dy
-    on = (
-        real
-        & (side == 0.0)
-        & (((x1 <= x) & (x <= x2)) | ((x2 <= x) & (x <= x1)))
-        & (((y1 <= y) & (y <= y2)) | ((y2 <= y) & (y <= y1)))
-    )
-    if on.any():
+    crossings = 0
+    on_ring = False
+    for (x1, y1), (x2, y2) in itertools.pairwise(ring):
+        dx, dy = x2 - x1, y2 - y1
+        length2 = dx * dx + dy * dy
+        if length2 == 0:
+            continue
+        if length2 < 1e-24:
+            return None
+        side = dx * (y - y1) - (x - x1) * dy
+        if side == 0.0 and (x1 <= x <= x2 or x2 <= x <= x1) and (y1 <= y <= y2 or y2 <= y <= y1):
+            on_ring = True
+        elif y1 <= y < y2 and side > 0:
+            crossings += 1
+        elif y2 <= y < y1 and side < 0:
+            crossings -= 1
+    if on_ring:
         return 0
-    up = real & (y1 <= y) & (y < y2) & (side > 0)
-    down = real & (y2 <= y) & (y < y1) & (side < 0)
-    return -1 if int(up.sum()) == int(down.sum()) else 1
+    return -1 if crossings == 0 else 1
 
 
 def postgis_covers(rings, x: float, y: float) -> bool | None:
-    """ST_Covers(polygon, point) as PostGIS 3.3 decides it (point_in_polygon)."""
-    import shapely
-
+    """ST_Covers(polygon, point) as PostGIS 3.3 decides it (point_in_polygon); `rings` are a
+    polygon's coordinates, exterior first."""
     result = None
     for number, ring in enumerate(rings):
-        inside = _point_in_ring(shapely.get_coordinates(ring), x, y)
+        inside = _point_in_ring(ring, x, y)
         if inside is None:
             return None
         if number == 0:
@@ -173,28 +207,36 @@ def _fetch(sql: str, params: dict | None = None) -> list[tuple]:
 
 
 def _load_edition(edition_id: int, served: list[str]) -> _EditionIndex:
-    import numpy
-    import shapely  # GEOS loads with the first lookup, not with the URLs
-
     params = {"edition": edition_id, "served": served, "after": 0, "batch": PIECES_BATCH}
-    levels, keys, geoms = [], [], []
+    by_level: dict[str, tuple[list, list, list]] = {
+        "commune": ([], [], []),
+        "province": ([], [], []),
+    }
     while rows := _fetch(INDEX_PIECES_SQL, params):
-        levels += [row[1] for row in rows]
-        keys += [(row[3], row[2]) for row in rows]
-        geoms.append(shapely.from_wkb([bytes(row[4]) for row in rows]))
+        for _, level, unit_id, unit_code, wkb, *box in rows:
+            wkbs, boxes, keys = by_level[level]
+            wkbs.append(bytes(wkb))
+            boxes.append(tuple(box))
+            keys.append((unit_code, unit_id))
         params["after"] = rows[-1][0]
     hierarchy = {row[0]: row for row in _fetch(INDEX_HIERARCHY_SQL, params)}
     other = _fetch(INDEX_OTHER_PROVINCES_SQL, params)[0][0]
-    levels = numpy.array(levels)
-    geoms = numpy.concatenate(geoms) if geoms else numpy.array([], dtype=object)
 
     def pieces(level: str) -> _Pieces | None:
-        chosen = (levels == level).nonzero()[0]
-        if not len(chosen):
-            return None
-        return _Pieces(shapely, geoms[chosen], [keys[i] for i in chosen])
+        wkbs, boxes, keys = by_level[level]
+        return _Pieces(wkbs, boxes, keys) if wkbs else None
 
     return _EditionIndex(pieces("commune"), pieces("province"), hierarchy, other)
+
+
+def _probe(x: float, y: float) -> GEOSGeometry:
+    """The square of side 2 × EDGE_EPS_DEG around the point, read from WKB (one GEOS call)."""
+    eps = EDGE_EPS_DEG
+    west, south, east, north = x - eps, y - eps, x + eps, y + eps
+    wkb = _SQUARE_WKB.pack(
+        1, 3, 1, 5, west, south, east, south, east, north, west, north, west, south
+    )
+    return GEOSGeometry(memoryview(wkb))
 
 
 @dataclass
@@ -258,8 +300,6 @@ def _current() -> _Snapshot:
 
 def index_locate(*, lon: float, lat: float, at: date) -> Decision:
     """What the PostGIS path would answer for this point on that day, or None to ask it."""
-    import shapely
-
     with _lock:
         snapshot = _current()
         edition_id = snapshot.edition_for(at)
@@ -271,8 +311,7 @@ def index_locate(*, lon: float, lat: float, at: date) -> Decision:
         if index is None:
             index = _load_edition(edition_id, list(snapshot.served))
             snapshot.by_edition[edition_id] = index
-        eps = EDGE_EPS_DEG
-        probe = shapely.box(lon - eps, lat - eps, lon + eps, lat + eps)
+        probe = _probe(lon, lat)
         if index.communes is not None:
             hits = index.communes.covering(probe, lon, lat)
             if hits is None:

@@ -58,10 +58,12 @@ PROVINCE_COVERS_SQL = """
 INDEX_VERSION_SQL = "SELECT token FROM boundaries_version WHERE id = 1"
 INDEX_EDITIONS_SQL = "SELECT id, slug, valid_from, valid_to FROM boundaries_edition"
 # The served provinces' pieces COMMUNE_COVERS_SQL and PROVINCE_COVERS_SQL probe, as WKB
-# (exact coordinates), a batch at a time. Other provinces stay in PostGIS: the national
-# outlines would weigh tens of MB in every worker, for points the portal does not serve.
+# (exact coordinates) with their boxes (PostGIS's, rounded outwards: never too small), a batch
+# at a time. Other provinces stay in PostGIS: the national outlines would weigh tens of MB in
+# every worker, for points the portal does not serve.
 INDEX_PIECES_SQL = """
-    SELECT part.id, part.level, part.unit_id, part.unit_code, ST_AsBinary(part.geom)
+    SELECT part.id, part.level, part.unit_id, part.unit_code, ST_AsBinary(part.geom),
+           ST_XMin(part.geom), ST_YMin(part.geom), ST_XMax(part.geom), ST_YMax(part.geom)
     FROM boundaries_adminunitpart part
     WHERE part.edition_id = %(edition)s AND part.level IN ('commune', 'province')
       AND part.province_code = ANY(%(served)s) AND part.id > %(after)s

@@ -13,22 +13,15 @@ import uuid
 from contextvars import ContextVar
 from datetime import UTC, datetime
 
-from celery import current_task
-from celery.signals import (
-    after_setup_logger,
-    after_setup_task_logger,
-    before_task_publish,
-    task_postrun,
-    task_prerun,
-)
 from django.conf import settings
 from django.core.signals import request_finished
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 
-from gis_portal.log_filters import RedactSecrets
-
 request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
+# The running Celery task's (name, id), set by gis_portal.task_logs in Celery's processes: a
+# web worker never imports Celery.
+task_running: ContextVar[tuple[str, str] | None] = ContextVar("task_running", default=None)
 REQUEST_ID_HEADER = "X-Request-ID"
 # nginx's $request_id is 32 hex digits; a UUID or a load balancer's id of this shape is kept,
 # anything else (too long, spaces, quotes) is replaced: it is written into every log line.
@@ -54,10 +47,9 @@ class JsonFormatter(logging.Formatter):
             "message": record.getMessage(),
             "request_id": request_id.get(),
         }
-        task = current_task
-        if task and task.request.id:
-            entry["task"] = task.name
-            entry["task_id"] = task.request.id
+        task = task_running.get()
+        if task is not None:
+            entry["task"], entry["task_id"] = task
         status = getattr(record, "status_code", None)
         if isinstance(status, int):
             entry["status"] = status
@@ -97,42 +89,3 @@ class RequestIdMiddleware:
 def _request_id_end(**kwargs) -> None:
     # Not in the middleware: Django logs a 4xx or 5xx after the middleware returned.
     request_id.set(None)
-
-
-# --- Celery: the id travels in a message header; workers log like the web -------------------
-
-
-@before_task_publish.connect
-def _request_id_to_header(headers=None, **kwargs) -> None:
-    value = request_id.get()
-    if value and headers is not None:
-        headers.setdefault("request_id", value)
-
-
-@task_prerun.connect
-def _request_id_from_header(task=None, **kwargs) -> None:
-    context = task.request
-    value = getattr(context, "request_id", None) or (context.headers or {}).get("request_id")
-    # An eager task runs inside the request: it keeps the request's id.
-    if value or not context.is_eager:
-        context.portal_request_id_token = request_id.set(value)
-
-
-@task_postrun.connect
-def _request_id_clear(task=None, **kwargs) -> None:
-    token = getattr(task.request, "portal_request_id_token", None)
-    if token is not None:
-        request_id.reset(token)
-        task.request.portal_request_id_token = None
-
-
-@after_setup_logger.connect
-@after_setup_task_logger.connect
-def _worker_handlers(logger=None, **kwargs) -> None:
-    """Celery sets up its worker's own handlers (its --logfile): they get the same filters
-    and, with LOG_FORMAT=json, the same format as the web's."""
-    for handler in logger.handlers:
-        handler.addFilter(RedactSecrets())
-        handler.addFilter(RequestContext())
-        if settings.LOG_FORMAT == "json":
-            handler.setFormatter(JsonFormatter())

@@ -1,7 +1,7 @@
-from celery import shared_task
+from gis_portal.celery import app
 
 
-@shared_task(ignore_result=True)
+@app.task(ignore_result=True)
 def mailin_imap_poll_task() -> dict:
     """Read the province's mailbox (CELERY_BEAT_SCHEDULE "mailin-imap-poll", every minute
     while MAILIN_IMAP_HOST is set)."""

@@ -1,11 +1,10 @@
-from celery import shared_task
-
+from gis_portal.celery import app
 from maps.cells import cells_refresh
 from maps.hexgrid import study_areas_warm
 from maps.tile_cache import tile_changes_fold
 
 
-@shared_task
+@app.task
 def maps_cells_refresh() -> int:
     """Periodic rebuild of the report-cell cache (add to CELERY_BEAT_SCHEDULE); also stores
     the Gi* study areas of the zoom sizes once per boundary edition (maps.hexgrid), then the

@@ -5,16 +5,12 @@ tasks succeeds, and beat records when it started. A task is stale once its last 
 older than twice its period: beat stopped, no worker takes its queue, or the task keeps
 failing. A cache flush forgets the heartbeats; the next runs write them again."""
 
-import logging
-import time
 from dataclasses import dataclass
 from datetime import timedelta
 
-from celery.signals import beat_init, task_success
 from django.conf import settings
 from django.core.cache import cache
 
-logger = logging.getLogger(__name__)
 HEARTBEAT_KEY = "operations:beat-heartbeat:{}"
 BEAT_STARTED_KEY = "operations:beat-started"
 
@@ -69,21 +65,3 @@ def beat_tasks_status(*, now: float) -> list[BeatTask]:
             state = "stale"
         rows.append(BeatTask(name, entry["task"], period, last, state))
     return rows
-
-
-@task_success.connect
-def _heartbeat_on_success(sender=None, **kwargs) -> None:
-    if sender is None or sender.name not in beat_task_names():
-        return
-    try:
-        beat_heartbeat_record(task_name=sender.name, at=time.time())
-    except Exception as exc:  # noqa: BLE001 — the task did its work; only the record is lost
-        logger.warning("Heartbeat of %s not recorded: %s", sender.name, exc)
-
-
-@beat_init.connect
-def _beat_started(**kwargs) -> None:
-    try:
-        beat_started_record(at=time.time())
-    except Exception as exc:  # noqa: BLE001 — beat runs on; the page shows "stale" instead
-        logger.warning("Beat start not recorded: %s", exc)

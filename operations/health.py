@@ -16,7 +16,6 @@ from django.conf import settings
 from django.core.files.storage import FileSystemStorage, storages
 from django.utils.translation import gettext as _
 
-from gis_portal.celery import app as celery_app
 from gis_portal.health import database_ok, redis_url_ok
 from operations.beat import beat_tasks_status
 from outbox.selectors import outbox_backlog
@@ -122,8 +121,10 @@ def check_beat(*, now: float) -> Check:
     return Check("beat", title, WARNING if stale else OK, summary, {"tasks": rows})
 
 
-def check_workers(*, app=celery_app) -> Check:
+def check_workers(*, app=None) -> Check:
     """Every worker on the broker answers a broadcast ping; this waits the whole timeout."""
+    if app is None:  # Celery loads in a web worker only for this page
+        from gis_portal.celery import app
     title = _("Celery worker")
     timeout = settings.HEALTH_CELERY_PING_SECONDS
     replies = app.control.ping(timeout=timeout) or []

@@ -36,13 +36,16 @@ def outbox_kick() -> None:
     """Ask a worker to relay now (outbox.wake). A Redis that is down changes nothing: the
     worker's own relay loop (every OUTBOX_RELAY_SECONDS) delivers the rows later. Without a
     broker (Celery's eager mode) the relay runs here and now."""
-    from outbox.tasks import outbox_relay_task
-
     try:
-        if outbox_relay_task.app.conf.task_always_eager:
-            outbox_relay_task.apply_async(retry=False)
-        else:
-            outbox_wake_push()
+        # Only eager mode loads Celery here; the app's own flag has the last word (a test with
+        # a real worker turns it off).
+        if settings.CELERY_TASK_ALWAYS_EAGER:
+            from outbox.tasks import outbox_relay_task
+
+            if outbox_relay_task.app.conf.task_always_eager:
+                outbox_relay_task.apply_async(retry=False)
+                return
+        outbox_wake_push()
     except Exception as exc:  # noqa: BLE001 — any broker failure; the row is safe in the DB
         logger.warning("Broker unavailable, outbox relay deferred: %s", exc)
 

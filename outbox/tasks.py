@@ -2,17 +2,17 @@
 
 import logging
 
-from celery import shared_task
 from celery.signals import worker_init, worker_shutdown
 from django.conf import settings
 from django.db import close_old_connections, connection
 
+from gis_portal.celery import app
 from outbox.wake import WorkerThread, outbox_waker
 
 logger = logging.getLogger(__name__)
 
 
-@shared_task(ignore_result=True)
+@app.task(ignore_result=True)
 def outbox_relay_task() -> dict:
     from outbox.services import outbox_relay
 

@@ -1,14 +1,14 @@
-from celery import shared_task
+from gis_portal.celery import app
 
 
-@shared_task
+@app.task
 def identities_retention_purge_task() -> int:
     from privacy.services import identities_retention_purge
 
     return identities_retention_purge()
 
 
-@shared_task
+@app.task
 def signin_logs_purge_task() -> int:
     from privacy.services import signin_logs_purge
 

@@ -1,9 +1,9 @@
 """Celery tasks: thin wrappers."""
 
-from celery import shared_task
+from gis_portal.celery import app
 
 
-@shared_task
+@app.task
 def reports_deadlines_check() -> dict:
     from reports.services.deadlines import reports_deadlines_check as sweep
 
@@ -11,7 +11,7 @@ def reports_deadlines_check() -> dict:
     return {"overdue": len(outcome.overdue), "notices": len(outcome.notices)}
 
 
-@shared_task
+@app.task
 def idempotency_keys_purge_task() -> int:
     from reports.services.submission import idempotency_keys_purge
 

@@ -5,15 +5,21 @@ apply it: TF-IDF of a short text and a softmax over 15 categories are a few dict
 one small matrix product. The stored form is an .npz archive, never a pickle, so loading a
 model runs no code. `features` reproduces scikit-learn's "char_wb" and "word" analysers
 exactly; tests/suggest/test_linear.py checks the probabilities against the fitted pipeline.
+numpy itself is imported by the functions that use it: the URLs load this module, and a web
+worker that never suggests a category never loads numpy (gis_portal/wsgi.py).
 """
+
+from __future__ import annotations
 
 import io
 import math
 import re
 from collections import Counter
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 _WHITE_SPACES = re.compile(r"\s\s+")
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")
@@ -72,6 +78,8 @@ class LinearModel:
         self.normalise = normalise
 
     def proba(self, text: str) -> np.ndarray:
+        import numpy as np
+
         clean = self.normalise(text)
         weights: dict[int, float] = {}
         for block in self.blocks:
@@ -87,6 +95,8 @@ class LinearModel:
 
 def linear_export(pipeline) -> bytes:
     """The arrays of a fitted make_pipeline(make_union(tfidf, …), LogisticRegression)."""
+    import numpy as np
+
     union, regression = (step for _, step in pipeline.steps)
     arrays = {
         "coef": regression.coef_.astype(np.float32),
@@ -105,6 +115,8 @@ def linear_export(pipeline) -> bytes:
 
 
 def linear_load(data: bytes, *, normalise: Callable[[str], str]) -> LinearModel:
+    import numpy as np
+
     arrays = np.load(io.BytesIO(data), allow_pickle=False)
     blocks, offset, i = [], 0, 0
     while f"terms{i}" in arrays:

@@ -1,9 +1,9 @@
 """Celery tasks: thin wrappers."""
 
-from celery import shared_task
+from gis_portal.celery import app
 
 
-@shared_task(ignore_result=True)
+@app.task(ignore_result=True)
 def zalo_conversations_idle_close_task() -> dict:
     from zalo.services import conversations_idle_close
 

@@ -2,11 +2,12 @@
 
 from base64 import b32encode
 
-import segno
 from django.utils.safestring import SafeString, mark_safe
 
 
 def qr_svg(data: str) -> SafeString:
+    import segno  # ~1 MiB, for the few who enrol a second factor: not in every web worker
+
     # segno writes only paths and presentation attributes; the encoded text itself never
     # appears in the markup, so it is safe to insert as HTML.
     svg = segno.make(data, error="m").svg_inline(

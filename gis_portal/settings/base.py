@@ -191,6 +191,9 @@ CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", CELERY_BROKER_URL)
 CELERY_REDBEAT_REDIS_URL = env_str("REDBEAT_REDIS_URL", CELERY_BROKER_URL)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# Imported by workers and beat as they start: their signal receivers (the periodic tasks'
+# heartbeats), which a web worker, never loading Celery, has no use for.
+CELERY_IMPORTS = ("operations.beat_signals",)
 
 # Throttle counters (and any cached value) live in Redis, shared by every worker process.
 CACHE_REDIS_URL = env_str("CACHE_REDIS_URL", "redis://127.0.0.1:6379/1")

@@ -1,10 +1,14 @@
 """Upload checks: type from content, size, pixel and count limits, images re-encoded without
-EXIF, videos remuxed without metadata."""
+EXIF, videos remuxed without metadata. Pillow (~3 MiB) is imported by the functions that
+open an image: a web worker that never receives a photo never loads it."""
+
+from __future__ import annotations
 
 import io
 import uuid
 import warnings
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import filetype
 from django.conf import settings
@@ -12,10 +16,12 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 from django.utils.translation import gettext
-from PIL import Image, ImageOps, UnidentifiedImageError
 
 from reports.errors import ReportInvalid
 from reports.services.video import video_clean
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 IMAGE_TYPES = {"image/jpeg", "image/png", "image/webp"}
 VIDEO_TYPES = {"video/mp4": "mp4", "video/webm": "webm", "video/quicktime": "mov"}
@@ -82,6 +88,8 @@ def _read(upload, limit: int, index: int) -> bytes:
 
 
 def _open_image(data: bytes, index: int) -> Image.Image:
+    from PIL import Image, UnidentifiedImageError
+
     budget = settings.REPORTS_MEDIA_MAX_IMAGE_PIXELS
     Image.MAX_IMAGE_PIXELS = budget
     try:
@@ -111,6 +119,8 @@ def _open_image(data: bytes, index: int) -> Image.Image:
 
 def image_reencode(data: bytes, index: int = 1) -> PreparedMedia:
     """Pixels only: orientation applied, then a fresh image is saved with no metadata at all."""
+    from PIL import Image, ImageOps
+
     image = ImageOps.exif_transpose(_open_image(data, index))
     image = image.convert("RGB")
     side = settings.REPORTS_MEDIA_IMAGE_MAX_SIDE
@@ -136,6 +146,8 @@ def _dms_to_degrees(values, ref: str) -> float:
 
 def image_gps(data: bytes) -> tuple[float, float] | None:
     """(lon, lat) from a photo's EXIF GPS block, read before the metadata is thrown away."""
+    from PIL import Image, UnidentifiedImageError
+
     try:
         image = Image.open(io.BytesIO(data))
         gps = image.getexif().get_ifd(GPS_IFD)

@@ -11,6 +11,7 @@ import re
 import pytest
 from django.db import connection
 
+from gis_portal.celery import app
 from gis_portal.logs import JsonFormatter, portal_formatter
 from open311.services.clients import api_client_issue
 from tests.reports.conftest import DBP, REPORTER_EMAIL, REPORTER_NAME, REPORTER_PHONE
@@ -73,6 +74,24 @@ def test_json_lines_carry_the_request_id_and_the_masked_traceback(client, log_ou
     failed = json.loads(buffer.getvalue().splitlines()[-1])
     assert "ValueError" in failed["exception"]
     assert REPORTER_EMAIL not in failed["exception"] and REPORTER_PHONE not in failed["exception"]
+
+
+@app.task(name="tests.operations.logs_a_line")
+def logs_a_line() -> None:
+    logging.getLogger("reports").info("inside the task")
+
+
+def test_json_lines_of_a_task_carry_its_name_and_id_and_later_lines_do_not(log_output, settings):
+    buffer, handler = log_output
+    settings.LOG_FORMAT = "json"
+    handler.setFormatter(portal_formatter())
+    result = logs_a_line.delay()  # eager: the same prerun and postrun signals as in a worker
+    logging.getLogger("reports").info("after the task")
+    lines = [json.loads(x) for x in buffer.getvalue().splitlines()]
+    inside = next(x for x in lines if x["message"] == "inside the task")
+    after = next(x for x in lines if x["message"] == "after the task")
+    assert (inside["task"], inside["task_id"]) == ("tests.operations.logs_a_line", result.id)
+    assert "task" not in after and "task_id" not in after
 
 
 def test_a_submission_leaves_no_identity_token_or_key_in_the_logs(
