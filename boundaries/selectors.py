@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from django.conf import settings
+from django.contrib.gis.db.models import Extent
 from django.db import connections, router
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -236,3 +237,8 @@ def unit_list(
     if parent_code:
         units = units.filter(parent__code=parent_code)
     return units.order_by("level", "code")
+
+
+def units_extent(*, units: QuerySet[AdminUnit]) -> tuple[float, float, float, float] | None:
+    """West, south, east and north of the units' outlines (PostGIS's ST_Extent), or None."""
+    return units.order_by().aggregate(box=Extent("geom"))["box"]

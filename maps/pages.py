@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from boundaries.selectors import LocateError, commune_locate, unit_list
+from boundaries.selectors import LocateError, commune_locate, unit_list, units_extent
 from reports import policy
 from reports.models import Report
 from reports.selectors_officers import agency_area_bounds
@@ -28,12 +28,17 @@ def _context(**extra) -> dict:
 
 def public_map(request: HttpRequest) -> HttpResponse:
     tiles = reverse("maps-public-tiles", args=[0, 0, 0]).replace("/0/0/0.mvt", "/{z}/{x}/{y}.mvt")
+    communes = unit_list(level="commune").select_related(None)
+    # The map opens on the communes' extent, the view it used to jump to once their outlines had
+    # arrived: on a phone that jump redrew every layer and asked for the point tiles again.
+    box = units_extent(units=communes)
     context = _context(
-        communes=unit_list(level="commune").select_related(None).only("code", "full_name"),
+        communes=communes.only("code", "full_name"),
         districts=unit_list(level="district").select_related(None).only("code", "full_name"),
         statuses=[(s, Report.Status(s).label) for s in policy.PUBLIC_STATUSES],
         tile_template=tiles,
         max_features=settings.MAPS_GEOJSON_MAX_FEATURES,
+        area_bounds=",".join(f"{v:.6f}" for v in box) if box else "",
     )
     return render(request, "maps/public.html", context)
 

@@ -39,3 +39,23 @@ export function notify(text) {
   }
   statusLine.textContent = text;
 }
+
+// A classic script (a vendored Leaflet plugin) added to the page once, when a page first needs
+// it, rather than parsed and run on every first load. Resolves once it has run; rejects when it
+// cannot be loaded. The CSP allows it: same origin, not inline.
+const scripts = new Map();
+
+export function loadScript(src) {
+  if (!scripts.has(src)) {
+    scripts.set(src, new Promise((resolve, reject) => {
+      const script = el("script", { src });
+      script.addEventListener("load", () => resolve());
+      script.addEventListener("error", () => {
+        scripts.delete(src);
+        reject(new Error(src));
+      });
+      document.head.append(script);
+    }));
+  }
+  return scripts.get(src);
+}

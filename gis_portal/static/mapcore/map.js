@@ -112,6 +112,9 @@ export function boundaryLayers(map, urls, { control = null, fit = true } = {}) {
         if (!data) { return; }
         const mine = ++generation;
         const stillWanted = () => mine === generation;
+        // The answer was parsed in this task: the first slice gets a task of its own.
+        await nextTask();
+        if (!stillWanted()) { return; }
         layer.clearLayers();
         if (!await eachSliced(data.features, (feature) => layer.addData(feature), { stillWanted })) {
           return;

@@ -1,5 +1,6 @@
 /* The report's position on the detail page, and the nearby reports it may be merged into:
    a click on one ticks its choice in the merge form. */
+import { nextTask } from "../mapcore/tasks.js";
 import { reportMap } from "./map.js";
 import { photoPicker } from "./photos.js";
 
@@ -21,12 +22,18 @@ function candidateMarkers(map) {
   }
 }
 
+// The map, then its markers, each in a task of its own and not in the one that evaluated the
+// modules: on a phone these were one long freeze together. (Leaflet's set-up and the first view
+// were tried in two tasks as well: the frame drawn in between cost more than it saved.)
 const element = document.getElementById("map");
 if (element) {
-  const here = L.latLng(+element.dataset.lat, +element.dataset.lon);
-  const map = reportMap(element, { center: here, zoom: 15 });
-  L.circleMarker(here, { radius: 8, color: "#8b1a1a" }).addTo(map);
-  candidateMarkers(map);
+  nextTask().then(async () => {
+    const here = L.latLng(+element.dataset.lat, +element.dataset.lon);
+    const map = reportMap(element, { center: here, zoom: 15 });
+    await nextTask();
+    L.circleMarker(here, { radius: 8, color: "#8b1a1a" }).addTo(map);
+    candidateMarkers(map);
+  });
 }
 
 // The result form's photos of the fix, shown back as thumbnails before sending (the citizens'

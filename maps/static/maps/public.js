@@ -1,8 +1,8 @@
 /* Citizens' map: boundaries, clustered published reports (vector tiles when there are too many
    for GeoJSON), a resolved-items layer, filters, "report a problem here" and locate-me. */
 import {
-  STATUS_COLOURS, boundaryLayers, createMap, el, latestRequest, legend, query, reportPopup,
-  pointTileLayer, statusLabels,
+  STATUS_COLOURS, boundaryLayers, createMap, el, latestRequest, legend, loadFailed, loadScript,
+  query, reportPopup, pointTileLayer, statusLabels,
 } from "../mapcore/core.js";
 import { gettext, interpolate, ngettext } from "../mapcore/i18n.js";
 import { nextTask } from "../mapcore/tasks.js";
@@ -81,7 +81,8 @@ function reportHerePopup(loc, url) {
 
 // The map's set-up runs as short tasks (the map; the outlines' requests; the report layers and
 // controls; the legend and the first count), not one long one: on a phone each was a freeze of
-// its own.
+// its own. Leaflet's set-up and the first view stay one task: split, the frame drawn in between
+// cost more than the split saved.
 function publicMap(element) {
   // No fade-in of the point tiles: each of its frames recomposited the whole map, a phone's
   // longest tasks after the first paint. The tiles appear painted in full, all the same.
@@ -92,30 +93,49 @@ function publicMap(element) {
 
 async function publicLayers(map, element) {
   const d = element.dataset;
-  const control = L.control.layers(null, null, { collapsed: window.innerWidth < 700 }).addTo(map);
+  // On the map once every overlay is in it: each overlay added to a shown control rebuilds it.
+  const control = L.control.layers(null, null, { collapsed: window.innerWidth < 700 });
   // The outlines stay SVG: a canvas renderer was tried, and it was slower on a phone without
-  // GPU raster (its redraws run on the main thread; SVG paths are rastered off it).
-  boundaryLayers(map, { commune: d.communesUrl, district: d.districtsUrl }, { control });
+  // GPU raster (its redraws run on the main thread; SVG paths are rastered off it). A map opened
+  // on the server's bounds is already where the fit would take it.
+  boundaryLayers(map, { commune: d.communesUrl, district: d.districtsUrl },
+    { control, fit: !d.bounds });
   await nextTask();
   const form = document.getElementById("map-filters");
   const status = document.getElementById("map-status");
   const labels = statusLabels();
   const max = parseInt(d.maxFeatures, 10) || 5000;
-  const overlays = {
-    open: clusterGroup("cluster-open"), resolved: clusterGroup("cluster-resolved"),
-  };
+  // The overlays the layer control toggles, for the point tiles as for the pins; the pins'
+  // cluster groups go inside them once markercluster is loaded (clustersReady).
+  const overlays = { open: L.layerGroup(), resolved: L.layerGroup() };
   overlays.open.addTo(map);
   overlays.resolved.addTo(map);
   control.addOverlay(overlays.open, gettext("Phản ánh đang xử lý"));
   control.addOverlay(overlays.resolved, gettext("Phản ánh đã có kết quả"));
+  control.addTo(map);
   // Vector tiles are drawn above the commune polygons (overlay pane, 400), whose fill would
   // veil the points.
   map.createPane("report-tiles").style.zIndex = 450;
   const reports = latestRequest();
   const locating = latestRequest();
   let tiles = null;
+  let clusters = null;
+  let serial = 0; // the latest load(): pins that arrive for an older one are dropped
   let picking = false;
   let pin = null;
+
+  function clustersReady() {
+    return loadScript(d.clusterScript).then(() => {
+      if (!clusters) {
+        clusters = {
+          open: clusterGroup("cluster-open"), resolved: clusterGroup("cluster-resolved"),
+        };
+        overlays.open.addLayer(clusters.open);
+        overlays.resolved.addLayer(clusters.resolved);
+      }
+      return clusters;
+    });
+  }
 
   function showTiles(params) {
     tiles = pointTileLayer(map, d.tileUrl + "?" + params, {
@@ -124,9 +144,16 @@ async function publicLayers(map, element) {
     tiles.layer.addTo(map);
   }
 
-  function showPins(data) {
+  async function showPins(data, mine) {
+    try {
+      await clustersReady();
+    } catch (err) {
+      loadFailed(gettext("mất kết nối tới máy chủ"));
+      return;
+    }
+    if (mine !== serial) { return; }
     for (const feature of data.features) {
-      const target = feature.properties.status === "published" ? overlays.resolved : overlays.open;
+      const target = feature.properties.status === "published" ? clusters.resolved : clusters.open;
       target.addLayer(pinFor(feature));
     }
     d.mode = "geojson";
@@ -137,8 +164,11 @@ async function publicLayers(map, element) {
 
   function load() {
     const params = query(form);
-    overlays.open.clearLayers();
-    overlays.resolved.clearLayers();
+    const mine = ++serial;
+    if (clusters) {
+      clusters.open.clearLayers();
+      clusters.resolved.clearLayers();
+    }
     if (tiles) { map.removeLayer(tiles.layer); tiles = null; }
     delete d.pins;
     status.textContent = gettext("Đang tải…");
@@ -155,9 +185,12 @@ async function publicLayers(map, element) {
         d.mode = "tiles";
         return null;
       }
-      if (first.count <= 1) { return showPins(first); }
+      if (first.count <= 1) { return showPins(first, mine); }
       params.set("page_size", String(max));
-      return reports.fetch(d.reportsUrl + "?" + params).then((data) => data && showPins(data));
+      // markercluster is fetched while the pins are.
+      clustersReady().catch(() => {});
+      return reports.fetch(d.reportsUrl + "?" + params)
+        .then((data) => data && showPins(data, mine));
     });
   }
 
@@ -211,5 +244,6 @@ async function publicLayers(map, element) {
   });
 }
 
+// Not in the task that evaluated the modules: on a phone the two together were one long freeze.
 const element = document.getElementById("public-map");
-if (element) { window.publicMap = publicMap(element); }
+if (element) { nextTask().then(() => { window.publicMap = publicMap(element); }); }
