@@ -19,8 +19,9 @@ refreshed once). Two clients at once (so both workers serve) then ask, phase aft
 
 After each phase the VmRSS of each worker is printed (MiB, from /proc). The largest after the
 goal's traffic (locate, intake, pages, tiles) is set against the target in MB (10^6 bytes);
-the largest with the pin lists is printed after it. --tree serves the code of another checkout (e.g. the previous one:
-`mkdir /tmp/before && git archive HEAD | tar -x -C /tmp/before`), to compare.
+the largest with the pin lists is printed after it. --tree serves the code of another
+checkout (e.g. the previous one: `mkdir /tmp/before && git archive HEAD | tar -x -C
+/tmp/before`), to compare.
 """
 
 import argparse
