@@ -1,6 +1,6 @@
 """Heartbeats of the periodic tasks (operations.beat): a worker records each success of one of
-them, beat records its start. gis_portal.celery imports this module, so the receivers are
-connected in Celery's processes only."""
+them, beat records its start. gis_portal.celery imports this module (CELERY_IMPORTS) when the
+app is configured, so the receivers are connected in Celery's processes only."""
 
 import logging
 import time
